@@ -1,0 +1,128 @@
+"""Plain typed data passed between the pipeline's stages."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+Span = tuple[int, int]
+"""A half-open ``[start, end)`` character range into a document's text."""
+
+
+def document_id(source: str, content_hash: str) -> str:
+    return hashlib.sha256(f"{source}\0{content_hash}".encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source file's extracted text; every offset in the system indexes into ``text``."""
+
+    source: str  # path relative to the corpus folder, with forward slashes
+    text: str
+    content_hash: str  # hash of ``text``; identifies this version of the document
+    title: str
+    language: str  # ISO 639-1 code, or "unknown"
+    sentences: tuple[Span, ...] = ()  # sentence spans, filled by the chunker
+
+    @property
+    def doc_id(self) -> str:
+        """Identifies this version of this file: two files with equal text stay distinct."""
+        return document_id(self.source, self.content_hash)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of whole sentences of one document, the unit that is embedded and retrieved."""
+
+    source: str
+    doc_id: str  # the owning document's ``doc_id``
+    index: int  # position among the document's chunks
+    start: int
+    end: int
+    text: str  # always ``document.text[start:end]``
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}:{self.index}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its relevance score, best first in a result list."""
+
+    chunk: Chunk
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.chunk.source,
+            "start": self.chunk.start,
+            "end": self.chunk.end,
+            "text": self.chunk.text,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim quote backing part of an answer: ``document.text[start:end] == quote``."""
+
+    n: int
+    source: str
+    start: int
+    end: int
+    quote: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of a generated answer and whether verification found it supported."""
+
+    text: str
+    citations: tuple[int, ...]
+    supported: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": list(self.citations), "supported": self.supported}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to one question: text with ``[n]`` markers and the citations they refer to."""
+
+    question: str
+    text: str
+    answerable: bool
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    generator: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    confidence: float = 0.0  # the answerability score the decision was taken on
+    language: str = "en"
+    sentences: tuple[AnswerSentence, ...] = ()  # filled by generators that write free text
+    standalone_question: str | None = None  # a follow-up rewritten with its history
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "question": self.question,
+            "answer": self.text,
+            "answerable": self.answerable,
+            "citations": [c.to_json() for c in self.citations],
+            "passages": [p.to_json() for p in self.passages],
+            "generator": self.generator,
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "confidence": round(self.confidence, 4),
+            "language": self.language,
+        }
+        if self.sentences:
+            data["sentences"] = [s.to_json() for s in self.sentences]
+        if self.standalone_question is not None:
+            data["standalone_question"] = self.standalone_question
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
+        return data
