@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +22,29 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
 
     generator: str = Field("auto", description="extractive, llamacpp, openai, or auto.")
+    model_dir: Path | None = Field(
+        None, description="Cache folder for assembled bundled models (default: per-user data dir)."
+    )
+    bundled_model: str = Field(
+        "qwen2.5-coder-1.5b", description="Bundled GGUF used when RAG_GGUF_PATH is unset."
+    )
+    gguf_path: Path | None = Field(None, description="A GGUF file for the llamacpp generator.")
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama)."
+    )
+    llm_model: str = Field("local", description="Model name sent to the endpoint.")
+    llm_api_key: str = Field("not-needed", description="API key for the endpoint, if it wants one.")
+    llm_timeout_s: float = Field(
+        60.0, gt=0, le=600, description="Longest wait for the LLM to connect or send a token."
+    )
+    llm_max_tokens: int = Field(256, ge=16, le=4096, description="Longest answer, in tokens.")
+    llm_temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature.")
+    llm_context: int = Field(4096, ge=512, description="Context window for in-process GGUF models.")
+    llm_threads: int | None = Field(None, ge=1, description="CPU threads for in-process models.")
+    llm_one_shot: bool = Field(True, description="Show the model one worked example first.")
+    llm_fallback: Literal["extractive", "never"] = Field(
+        "extractive", description="On LLM failure: answer extractively with a warning, or fail."
+    )
     answer_threshold: float | None = Field(
         None, description="Override the calibrated answerability threshold (0..1)."
     )

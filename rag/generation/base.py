@@ -36,6 +36,8 @@ class GenerationRequest:
     passages: tuple[Passage, ...]  # numbered [1]..[k] in this order
     evidence: tuple[Evidence, ...]  # best-scoring sentences first
     history: tuple[Turn, ...] = ()
+    # An earlier answer written in the wrong language: the generator is asked to rewrite it.
+    draft: str | None = None
 
 
 class GenerationError(Exception):

@@ -1,0 +1,164 @@
+"""Turns a generated answer into verified sentences with verbatim sentence-level citations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.chunking import split_sentences as split_passage_sentences
+from rag.generation.markers import DraftSentence, clean_answer, renumber, split_sentences
+from rag.generation.verify import ATTACH_SIMILARITY, Embed, Support, judge, missing_facts
+from rag.ingest.language import detect_question_language
+from rag.types import AnswerSentence, Citation, Passage
+
+# How a model says the documents do not answer; such a sentence makes no claim to verify.
+_DECLINE = re.compile(
+    r"(?:do(?:es)?n['’]?t|do(?:es)? not|cannot|can['’]t|unable to)\s+(?:\w+\s+){0,3}"
+    r"(?:answer|contain|mention|say|provide|specify|state|include|indicate|find)"
+    r"|\bno (?:information|mention|answer|data)\b|\bnot (?:mentioned|provided|specified|stated)\b"
+    r"|ne (?:\w+\s+){0,2}(?:répond|contien|mentionn|précis|indiqu|dit|permet|fourni)\w*"
+    r"|\baucune (?:information|mention|réponse|donnée|indication)"
+    r"|\bpas (?:d['’]information|mentionn|précis|indiqu)",
+    re.IGNORECASE,
+)
+
+
+def is_decline(sentence: str) -> bool:
+    """True for "the documents don't say"-type sentences, in English or French."""
+    return bool(_DECLINE.search(sentence))
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One sentence of a passage, located in its document."""
+
+    passage_number: int
+    source: str
+    start: int
+    end: int
+    text: str
+    index: int  # position among its passage's sentences, to find neighbours
+
+
+@dataclass(frozen=True)
+class VerifiedAnswer:
+    text: str  # sentences joined, each followed by its ``[n]`` markers
+    citations: tuple[Citation, ...]
+    sentences: tuple[AnswerSentence, ...]
+    declined: bool
+
+    @property
+    def supported_share(self) -> float:
+        claims = [s for s in self.sentences if s.citations or not s.supported]
+        return sum(s.supported for s in claims) / len(claims) if claims else 0.0
+
+
+def passage_quotes(passages: tuple[Passage, ...]) -> dict[int, list[Quote]]:
+    """Sentences of each numbered passage with document offsets: ``text == doc[start:end]``."""
+    quotes: dict[int, list[Quote]] = {}
+    for number, passage in enumerate(passages, start=1):
+        chunk = passage.chunk
+        language = detect_question_language(chunk.text[:500])
+        spans = split_passage_sentences(chunk.text, language) or [(0, len(chunk.text))]
+        quotes[number] = [
+            Quote(number, chunk.source, chunk.start + s, chunk.start + e, chunk.text[s:e], i)
+            for i, (s, e) in enumerate(spans)
+        ]
+    return quotes
+
+
+def _window(quotes: list[Quote], quote: Quote) -> str:
+    """The quote with its neighbours, so "he said" can be checked against the name before it."""
+    low, high = max(0, quote.index - 1), quote.index + 2
+    return " ".join(q.text for q in quotes[low:high])
+
+
+def verify_answer(raw: str, passages: tuple[Passage, ...], embed: Embed) -> VerifiedAnswer:
+    """Parse, renumber and verify ``raw``; every citation returned is verbatim in its passage."""
+    # renumber() puts the model's keys in order of appearance; passage_of maps them back.
+    text, mapping = renumber(clean_answer(raw), len(passages))
+    passage_of = {new: old for old, new in mapping.items()}
+    drafts = split_sentences(text)
+    quotes = passage_quotes(passages)
+    flat = [q for number in sorted(quotes) for q in quotes[number]]
+    if not drafts or not flat:
+        return VerifiedAnswer("", (), (), declined=not drafts)
+
+    vectors = embed([d.text for d in drafts] + [q.text for q in flat])
+    claims, sentence_vecs = vectors[: len(drafts)], vectors[len(drafts) :]
+    similarity = claims @ sentence_vecs.T
+    position = {id(q): i for i, q in enumerate(flat)}
+
+    citations: dict[tuple[str, int, int], Citation] = {}
+    sentences: list[AnswerSentence] = []
+    pieces: list[str] = []
+    declines = 0
+    for row, draft in enumerate(drafts):
+        if is_decline(draft.text):
+            declines += 1
+            sentences.append(AnswerSentence(draft.text, (), True))
+            pieces.append(draft.text)
+            continue
+        chosen, support = _choose(draft, row, quotes, flat, position, similarity, passage_of)
+        numbers = []
+        for quote in chosen:
+            key = (quote.source, quote.start, quote.end)
+            if key not in citations:
+                citations[key] = Citation(
+                    len(citations) + 1, quote.source, quote.start, quote.end, quote.text
+                )
+            numbers.append(citations[key].n)
+        sentences.append(AnswerSentence(draft.text, tuple(numbers), support.supported))
+        pieces.append(_with_markers(draft.text, numbers))
+    declined = declines > 0 and declines >= len(drafts) - declines
+    return VerifiedAnswer(
+        " ".join(pieces), tuple(citations.values()), tuple(sentences), declined=declined
+    )
+
+
+def _with_markers(text: str, numbers: list[int]) -> str:
+    """``text`` with ``[n]`` markers placed before its final punctuation."""
+    markers = "".join(f"[{n}]" for n in numbers)
+    if not markers:
+        return text
+    body = text.rstrip(".!?…")
+    return f"{body} {markers}{text[len(body) :]}"
+
+
+def _choose(
+    draft: DraftSentence,
+    row: int,
+    quotes: dict[int, list[Quote]],
+    flat: list[Quote],
+    position: dict[int, int],
+    similarity: np.ndarray,
+    passage_of: dict[int, int],
+) -> tuple[list[Quote], Support]:
+    """The best quote inside each cited passage, or for an unmarked claim the best overall."""
+    sims = similarity[row]
+    cited = [passage_of[k] for k in draft.keys if k in passage_of]
+    if cited:
+        # Prefer the sentence that itself states the claim's names and numbers, then the one
+        # whose neighbourhood does, then the closest in meaning.
+        def rank(q: Quote) -> tuple[int, int, float]:
+            own = missing_facts(draft.text, q.text)
+            near = missing_facts(draft.text, _window(quotes[q.passage_number], q))
+            return -len(own), -len(near), float(sims[position[id(q)]])
+
+        chosen = [max(quotes[p], key=rank) for p in cited]
+        # Each quote must back the claim alone: facts pooled from two places are how a
+        # model pins Nvidia's CEO on Huawei.
+        verdicts = [
+            judge(draft.text, _window(quotes[q.passage_number], q), float(sims[position[id(q)]]))
+            for q in chosen
+        ]
+        best = max(verdicts, key=lambda v: (v.supported, -len(v.missing), v.similarity))
+        return chosen, best
+    best_quote = flat[int(np.argmax(sims))]
+    score = float(sims[position[id(best_quote)]])
+    support = judge(draft.text, _window(quotes[best_quote.passage_number], best_quote), score)
+    if support.supported and score >= ATTACH_SIMILARITY:
+        return [best_quote], support
+    return [], Support(False, score, support.overlap, support.missing)

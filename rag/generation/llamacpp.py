@@ -1,0 +1,84 @@
+"""A GGUF model run in-process through llama-cpp-python; the bundled Qwen model by default."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rag.generation.base import GenerationError, GenerationRequest
+from rag.generation.bundled import assemble, check_gguf, default_model_dir, get_bundled
+from rag.generation.prompt import Message, build_messages
+from rag.settings import Settings
+
+
+def resolve_gguf(settings: Settings) -> Path:
+    """The GGUF file to load: ``RAG_GGUF_PATH`` if set, else the bundled model, assembled."""
+    if settings.gguf_path is not None:
+        return check_gguf(settings.gguf_path)
+    model = get_bundled(settings.bundled_model)
+    return check_gguf(assemble(model, settings.model_dir or default_model_dir()))
+
+
+@lru_cache(maxsize=2)
+def _load(path: str, n_ctx: int, threads: int | None) -> Any:
+    try:
+        from llama_cpp import Llama
+    except ImportError:
+        raise GenerationError(
+            "llama-cpp-python is not installed: pip install 'llama-cpp-python[server]==0.3.36'"
+        ) from None
+    try:
+        return Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, verbose=False)
+    except (ValueError, RuntimeError) as exc:
+        raise GenerationError(f"model file {path} could not be loaded: {exc}") from None
+
+
+class LlamaCppGenerator:
+    """Streams a cited answer from a local GGUF model; loads it once per process."""
+
+    name = "llamacpp"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.path = resolve_gguf(settings)
+
+    def generate(self, request: GenerationRequest) -> Iterator[str]:
+        return self.chat(build_messages(request, one_shot=self.settings.llm_one_shot))
+
+    def chat(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]:
+        """Stream the reply to raw chat messages (also used to rewrite follow-up questions)."""
+        s = self.settings
+        max_tokens = max_tokens or s.llm_max_tokens
+        llm = _load(str(self.path), s.llm_context, s.llm_threads)
+        prompt_tokens = sum(
+            len(llm.tokenize(m["content"].encode(), add_bos=False, special=False)) for m in messages
+        ) + 8 * len(messages)  # role and separator tokens of the chat template
+        if prompt_tokens + max_tokens > s.llm_context:
+            raise GenerationError(
+                f"model {self.path.name}: prompt of ~{prompt_tokens} tokens plus "
+                f"{max_tokens} to write exceeds the {s.llm_context}-token context "
+                "(lower RAG_TOP_K or raise RAG_LLM_CONTEXT)"
+            )
+        deadline = time.monotonic() + s.llm_timeout_s
+        try:
+            stream = llm.create_chat_completion(
+                messages=messages,
+                stream=True,
+                max_tokens=max_tokens,
+                temperature=s.llm_temperature,
+            )
+            for chunk in stream:
+                piece = chunk["choices"][0]["delta"].get("content")
+                if piece:
+                    yield piece
+                if time.monotonic() > deadline:
+                    # The model runs in this process: stopping early is the only timeout there is.
+                    raise GenerationError(
+                        f"model {self.path.name}: no complete answer within "
+                        f"{s.llm_timeout_s:.0f} s (RAG_LLM_TIMEOUT_S)"
+                    )
+        except ValueError as exc:  # llama.cpp reports context overflow as ValueError
+            raise GenerationError(f"model {self.path.name}: {exc}") from None

