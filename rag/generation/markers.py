@@ -71,9 +71,8 @@ def parse_markers(text: str) -> list[Marker]:
 
 
 def strip_markers(text: str) -> str:
-    """``text`` without its citation groups, whitespace left before punctuation removed."""
-    stripped = _MARKER.sub("", text)
-    stripped = re.sub(r"[ \t]+([.,;:!?…])", r"\1", stripped)
+    """``text`` without its citation groups and the spaces before them."""
+    stripped = re.sub(rf"[ \t]*(?:{_MARKER.pattern})", "", text, flags=_MARKER.flags)
     return re.sub(r"[ \t]{2,}", " ", stripped).strip()
 
 

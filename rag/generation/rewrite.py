@@ -71,8 +71,9 @@ def rewrite_question(
             text = "".join(chat.chat(rewrite_messages(question, history, language), 64))
         except GenerationError:
             text = ""
-        line = text.strip().splitlines()[0].strip(" \"'«»") if text.strip() else ""
+        line = text.strip().splitlines()[0] if text.strip() else ""
         line = re.sub(r"^(?:standalone question|question)\s*:\s*", "", line, flags=re.I)
+        line = line.strip(" \"'«»")
         # A reply that is empty or rambles is no question; keep the deterministic form then.
         if 3 <= len(line) <= 3 * len(question) + 200:
             return line
