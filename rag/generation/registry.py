@@ -1,23 +1,45 @@
-"""Maps ``RAG_GENERATOR`` names to generator factories and resolves ``auto``."""
+"""Configured generator name -> factory; heavy backends are imported only when chosen."""
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
+from collections.abc import Callable
 
 from rag.generation.base import GenerationError, Generator
 from rag.generation.bundled import default_model_dir, get_bundled, is_verified, parts_installed
 from rag.settings import Settings
 
-# Import paths, not classes: a generator's heavy dependencies load only when it is chosen.
-GENERATORS: dict[str, str] = {
-    "extractive": "rag.generation.extractive:ExtractiveGenerator",
-    "llamacpp": "rag.generation.llamacpp:LlamaCppGenerator",
-    "openai": "rag.generation.openai_compat:OpenAICompatGenerator",
+
+def _extractive(settings: Settings) -> Generator:
+    from rag.generation.extractive import ExtractiveGenerator
+
+    return ExtractiveGenerator()
+
+
+def _llamacpp(settings: Settings) -> Generator:
+    from rag.generation.llamacpp import LlamaCppGenerator
+
+    return LlamaCppGenerator(settings)
+
+
+def _openai(settings: Settings) -> Generator:
+    from rag.generation.openai_compat import OpenAICompatGenerator
+
+    return OpenAICompatGenerator(settings)
+
+
+FACTORIES: dict[str, Callable[[Settings], Generator]] = {
+    "extractive": _extractive,
+    "llamacpp": _llamacpp,
+    "openai": _openai,
 }
-# What ``auto`` picks when no server is configured and a GGUF model is available.
-# Set from BENCHMARKS.md: see the README section "Choosing a model".
+# What ``auto`` picks when no server is configured and a GGUF model is available; chosen
+# from BENCHMARKS.md (README, "Choosing a model").
 AUTO_LOCAL = "llamacpp"
+
+
+class UnknownGenerator(ValueError):
+    pass
 
 
 def local_model_available(settings: Settings) -> bool:
@@ -35,23 +57,22 @@ def local_model_available(settings: Settings) -> bool:
 
 
 def resolve_name(settings: Settings) -> str:
-    """The generator ``settings.generator`` names, with ``auto`` made concrete."""
-    name = settings.generator
-    if name != "auto":
-        if name not in GENERATORS:
-            known = ", ".join(["auto", *GENERATORS])
-            raise GenerationError(f"unknown generator {name!r} (RAG_GENERATOR); known: {known}")
-        return name
-    if settings.llm_base_url:
-        return "openai"
-    if AUTO_LOCAL != "extractive" and local_model_available(settings):
-        return AUTO_LOCAL
-    return "extractive"
+    """``auto`` picks the best generator available on this machine."""
+    name = settings.generator.strip().lower()
+    if name == "auto":
+        if settings.llm_base_url:
+            return "openai"
+        if AUTO_LOCAL != "extractive" and local_model_available(settings):
+            return AUTO_LOCAL
+        return "extractive"
+    if name not in FACTORIES:
+        raise UnknownGenerator(
+            f"unknown generator '{settings.generator}' (RAG_GENERATOR); "
+            f"choose one of: auto, {', '.join(sorted(FACTORIES))}"
+        )
+    return name
 
 
-def create_generator(name: str, settings: Settings) -> Generator:
-    """Build the named generator; errors (missing model, bad URL) are ``GenerationError``."""
-    module_name, _, attribute = GENERATORS[name].partition(":")
-    factory = getattr(importlib.import_module(module_name), attribute)
-    generator: Generator = factory(settings)
-    return generator
+def create_generator(settings: Settings, name: str | None = None) -> Generator:
+    """The configured generator, or ``name``; a missing model or URL is ``GenerationError``."""
+    return FACTORIES[name or resolve_name(settings)](settings)

@@ -11,14 +11,10 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # even in a five-word question where statistical detectors guess wildly.
 _STOPWORDS = {
     "en": set(
-        "the a an of to in is are was were what who whom which when where why how does did do "
-        "and or for with about from by on at this that these those it its has have had be been "
-        "according say said says many much mentioned article there their they".split()
+        ["the", "a", "an", "of", "to", "in", "is", "are", "was", "were", "what", "who", "whom", "which", "when", "where", "why", "how", "does", "did", "do", "and", "or", "for", "with", "about", "from", "by", "on", "at", "this", "that", "these", "those", "it", "its", "has", "have", "had", "be", "been", "according", "say", "said", "says", "many", "much", "mentioned", "article", "there", "their", "they"]
     ),
     "fr": set(
-        "le la les un une des du de d l au aux et ou est sont était qui que quoi quel quelle "
-        "quels quelles quand où pourquoi comment combien dans sur pour par avec sans ce cette ces "
-        "il elle ils elles son sa ses leur leurs a ont été selon dit cité article qu se ne pas".split()
+        ["le", "la", "les", "un", "une", "des", "du", "de", "d", "l", "au", "aux", "et", "ou", "est", "sont", "était", "qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "quand", "où", "pourquoi", "comment", "combien", "dans", "sur", "pour", "par", "avec", "sans", "ce", "cette", "ces", "il", "elle", "ils", "elles", "son", "sa", "ses", "leur", "leurs", "a", "ont", "été", "selon", "dit", "cité", "article", "qu", "se", "ne", "pas"]
     ),
 }
 

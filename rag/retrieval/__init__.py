@@ -1,0 +1,1 @@
+"""Finding the passages and sentences that answer a question: keyword, dense, fused."""
