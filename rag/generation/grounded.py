@@ -66,9 +66,9 @@ def generate_grounded(
             raw = repaired
         else:
             warnings.append(f"the answer is not in the question's language ({request.language})")
-    timings["generate"] = (time.perf_counter() - start) * 1000
+    timings["llm"] = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
-    verified = verify_answer(raw, request.passages, embed)
+    verified = verify_answer(raw, request.passages, embed, request.evidence)
     timings["verify"] = (time.perf_counter() - start) * 1000
     unsupported = sum(not s.supported for s in verified.sentences)
     if unsupported:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from rag.generation.base import GenerationError, Turn
 from rag.generation.prompt import Message
@@ -32,7 +32,10 @@ _INSTRUCTIONS = {
 }
 
 
+@runtime_checkable
 class Chat(Protocol):
+    """A generator that can also answer raw chat messages (the LLM ones)."""
+
     def chat(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]: ...
 
 
