@@ -22,7 +22,7 @@ EXAMPLES = [
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     def ask(question: str) -> dict[str, Any]:
-        """Answer a question over the indexed documents; returns the same JSON as `rag ask --json`."""
+        """Answer a question over the indexed documents; the same JSON as `rag ask --json`."""
         try:
             return assistant.ask(question).to_json()
         except QuestionError as error:
