@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -38,3 +38,12 @@ class Settings(BaseSettings):
         ".txt,.md,.markdown,.html,.htm,.pdf,.docx",
         description="File types the web app accepts for upload, comma-separated.",
     )
+
+    @field_validator("auth")
+    @classmethod
+    def _logins(cls, value: str | None) -> str | None:
+        for pair in (value or "").split(",") if value and value.strip() else []:
+            user, _, password = pair.strip().partition(":")
+            if not user or not password:
+                raise ValueError("expected 'user:password' pairs separated by commas")
+        return value
