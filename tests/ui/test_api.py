@@ -64,6 +64,21 @@ def test_upload_through_the_api(client, tmp_path) -> None:  # type: ignore[no-un
     assert report["removed"] == 1
 
 
+def test_questions_are_answered_while_an_upload_indexes(client, server: Server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from gradio_client import handle_file
+
+    note = tmp_path / "ferry.txt"
+    note.write_text("The Ouessant ferry leaves Le Conquet at 09:30 every morning.\n" * 40)
+    upload = client.submit([handle_file(note)], api_name="/upload")
+    asks = [
+        client.submit("Qui est le PDG d'OpenAI cité dans l'article ?", api_name="/ask")
+        for _ in range(3)
+    ]
+    assert all(job.result(timeout=120)["answerable"] for job in asks)
+    assert upload.result(timeout=120)["saved"] == ["ferry.txt"]
+    client.predict("ferry.txt", api_name="/delete")
+
+
 @pytest.mark.skipif(not library_has("find"), reason="the library has no Assistant.find yet")
 def test_find(client) -> None:  # type: ignore[no-untyped-def]
     result = client.predict("la peur de perdre son leadership mondial", api_name="/find")

@@ -7,7 +7,7 @@ import pytest
 from rag.generation.base import Turn
 from rag.settings import Settings
 from rag.types import Answer, AnswerSentence, Chunk, Citation, Document, Passage
-from ui.app import access_warning, parse_auth
+from ui.app import access_warning, launch_options, parse_auth
 from ui.library import safe_name
 from ui.render import answer_html, link_markers
 from ui.services import Services
@@ -121,6 +121,8 @@ def test_login_setting_and_exposure_warning() -> None:
     assert access_warning(Settings(host="0.0.0.0", auth="ann:pw")) is None
     warning = access_warning(Settings(host="0.0.0.0"))
     assert warning and "RAG_AUTH" in warning
+    options = launch_options(Settings(host="0.0.0.0", auth="ann:pw", upload_max_mb=3))
+    assert options["auth"] == [("ann", "pw")] and options["max_file_size"] == "3mb"
 
 
 class _RecordingAssistant:
