@@ -95,23 +95,66 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _print_answer(answer: Any) -> None:
+def _print_answer(answer: Any, drafted: bool = False) -> None:
+    if drafted:
+        # The draft was streamed above; what follows is what verification made of it.
+        print(f"\n--- verified ({answer.generator}) ---")
+    if answer.standalone_question:
+        print(f"(read as: {answer.standalone_question})")
+    unsupported = {s.text for s in answer.sentences if not s.supported}
     print(answer.text)
+    for text in unsupported:
+        print(f"  ! not supported by its citation: {text}")
     for citation in answer.citations:
         print(
             f"  [{citation.n}] {citation.source} [{citation.start}:{citation.end}] {citation.quote}"
         )
+    for warning in answer.warnings:
+        print(f"rag: warning: {warning}", file=sys.stderr)
     print()
 
 
+def _stream_to_stdout(piece: str) -> None:
+    sys.stdout.write(piece)
+    sys.stdout.flush()
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.generation.base import Turn
+
     assistant = _assistant(settings)
+    history: tuple[Turn, ...] = ()
     for question in args.questions:
-        answer = assistant.ask(question)
+        streamed: list[str] = []
+
+        def on_token(piece: str, streamed: list[str] = streamed) -> None:
+            streamed.append(piece)
+            _stream_to_stdout(piece)
+
+        answer = assistant.ask(question, history, on_token=None if args.json else on_token)
         if args.json:
             _emit(answer.to_json())
         else:
-            _print_answer(answer)
+            _print_answer(answer, drafted=bool(streamed))
+        if args.conversation:
+            history = (*history, Turn(question, answer.text))
+    return 0
+
+
+def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.generation.bundled import default_model_dir, format_models, list_models
+    from rag.generation.registry import resolve_name
+
+    directory = settings.model_dir or default_model_dir()
+    rows = list_models(directory, verify=args.verify)
+    if args.json:
+        _emit({"model_dir": str(directory), "generator": resolve_name(settings), "models": rows})
+    else:
+        print(
+            f"Bundled models (cache {directory}); RAG_GENERATOR=auto picks "
+            f"{resolve_name(settings)} here."
+        )
+        print(format_models(rows))
     return 0
 
 
@@ -187,6 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer questions with cited passages")
     ask.add_argument("questions", nargs="+", metavar="QUESTION")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument(
+        "--conversation",
+        action="store_true",
+        help="treat the questions as one conversation: later ones may be follow-ups",
+    )
     ask.set_defaults(run=cmd_ask)
 
     retrieve = commands.add_parser("retrieve", help="show the passages retrieved for questions")
@@ -203,6 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("source", metavar="SOURCE", help="path relative to the corpus folder")
     show.add_argument("--json", action="store_true", help="print text and metadata as JSON")
     show.set_defaults(run=cmd_show)
+
+    models = commands.add_parser("models", help="list the bundled LLMs and their checksum status")
+    models.add_argument("--json", action="store_true", help="print the list as JSON")
+    models.add_argument("--verify", action="store_true", help="re-hash assembled model files")
+    models.set_defaults(run=cmd_models)
 
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--port", type=int, default=None, help="port (default RAG_PORT, 7860)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from functools import lru_cache
@@ -22,8 +23,13 @@ def resolve_gguf(settings: Settings) -> Path:
     return check_gguf(assemble(model, settings.model_dir or default_model_dir()))
 
 
+def default_threads(configured: int | None) -> int:
+    """``RAG_LLM_THREADS``, else half the cores: the other half serve retrieval and the UI."""
+    return configured or max(1, (os.cpu_count() or 2) // 2)
+
+
 @lru_cache(maxsize=2)
-def _load(path: str, n_ctx: int, threads: int | None) -> Any:
+def _load(path: str, n_ctx: int, threads: int) -> Any:
     try:
         from llama_cpp import Llama
     except ImportError:
@@ -31,7 +37,15 @@ def _load(path: str, n_ctx: int, threads: int | None) -> Any:
             "llama-cpp-python is not installed: pip install 'llama-cpp-python[server]==0.3.36'"
         ) from None
     try:
-        return Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, verbose=False)
+        return Llama(
+            model_path=path,
+            n_ctx=n_ctx,
+            n_threads=threads,
+            # llama.cpp's threads spin at barriers: more threads than free cores (a shared
+            # machine) slows prompt reading several-fold, so reading uses the same count.
+            n_threads_batch=threads,
+            verbose=False,
+        )
     except (ValueError, RuntimeError) as exc:
         raise GenerationError(f"model file {path} could not be loaded: {exc}") from None
 
@@ -52,7 +66,7 @@ class LlamaCppGenerator:
         """Stream the reply to raw chat messages (also used to rewrite follow-up questions)."""
         s = self.settings
         max_tokens = max_tokens or s.llm_max_tokens
-        llm = _load(str(self.path), s.llm_context, s.llm_threads)
+        llm = _load(str(self.path), s.llm_context, default_threads(s.llm_threads))
         prompt_tokens = sum(
             len(llm.tokenize(m["content"].encode(), add_bos=False, special=False)) for m in messages
         ) + 8 * len(messages)  # role and separator tokens of the chat template

@@ -15,8 +15,7 @@ _CONTEXT_HINTS = ("context length", "context_length", "maximum context", "too lo
 
 def _client(settings: Settings) -> Any:
     try:
-        import httpx
-        from openai import OpenAI
+        from openai import OpenAI, Timeout
     except ImportError:
         raise GenerationError("the openai package is not installed: pip install openai") from None
     timeout = settings.llm_timeout_s
@@ -24,7 +23,7 @@ def _client(settings: Settings) -> Any:
         base_url=settings.llm_base_url,
         api_key=settings.llm_api_key,
         # Connecting to a local server is instant or never; reading waits for each token.
-        timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)),
+        timeout=Timeout(timeout, connect=min(5.0, timeout)),
         max_retries=0,
     )
 
@@ -67,7 +66,6 @@ class OpenAICompatGenerator:
 
     def chat(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]:
         """Stream the reply to raw chat messages (also used to rewrite follow-up questions)."""
-        import httpx
         import openai
 
         s = self.settings
@@ -75,7 +73,7 @@ class OpenAICompatGenerator:
         try:
             stream = self.client.chat.completions.create(
                 model=s.llm_model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=messages,
                 stream=True,
                 max_tokens=max_tokens or s.llm_max_tokens,
                 temperature=s.llm_temperature,
@@ -91,5 +89,7 @@ class OpenAICompatGenerator:
                         )
         except openai.OpenAIError as exc:
             raise GenerationError(describe_error(self.url, exc, s.llm_timeout_s)) from None
-        except httpx.HTTPError as exc:  # the server went away in the middle of the stream
-            raise GenerationError(f"LLM server {self.url} broke off the answer: {exc}") from None
+        except GenerationError:
+            raise
+        except Exception as exc:  # the HTTP library's own errors when a stream breaks off
+            raise GenerationError(describe_error(self.url, exc, s.llm_timeout_s)) from None

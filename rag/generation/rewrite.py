@@ -14,7 +14,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _BACK_REFERENCES = set(
     """it its that this those these he him his she her they them their such
     il elle ils elles lui leur leurs cela ça ce cet cette ces celui celle ceux là
-    son sa ses""".split()  # noqa: SIM905
+    son sa ses""".split()
 )
 _OPENERS = re.compile(r"^\s*(?:and|also|what about|how about|et|aussi|puis|ensuite)\b", re.I)
 

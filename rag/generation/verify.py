@@ -37,7 +37,7 @@ _STOPWORDS = set(
     aux et ou mais donc car ni que qu qui quoi dont où ce cet cette ces c il elle ils elles on
     son sa ses leur leurs lui y en ne pas plus moins est sont était étaient été être a ont
     avait avaient fait dans sur sous par pour avec sans entre selon aussi très comme lors si se
-    s nous vous je tu mon ma mes notre nos votre vos""".split()  # noqa: SIM905
+    s nous vous je tu mon ma mes notre nos votre vos""".split()
 )
 # Proper nouns that change between English and French; each group names one thing.
 _ALIASES = [

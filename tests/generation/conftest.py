@@ -67,7 +67,7 @@ def llama_server(small_model: Path, llama_cpp_installed: None, tmp_path_factory)
     command = [
         sys.executable, "-m", "llama_cpp.server", "--model", str(small_model),
         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
-        "--model_alias", "bundled-0.5b",
+        "--model_alias", "bundled-0.5b", "--n_threads", "1", "--n_threads_batch", "1",
     ]  # fmt: skip
     with log.open("wb") as out:
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)

@@ -22,7 +22,7 @@ INJECTION = (
 
 
 def _settings(**overrides: object) -> Settings:
-    base = {"llm_max_tokens": 96, "llm_temperature": 0.0, "llm_timeout_s": 120.0, "llm_threads": 2}
+    base = {"llm_max_tokens": 64, "llm_temperature": 0.0, "llm_timeout_s": 120.0}
     return Settings(**{**base, **overrides})  # type: ignore[arg-type]
 
 
