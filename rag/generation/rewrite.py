@@ -77,7 +77,8 @@ def rewrite_question(
         line = text.strip().splitlines()[0] if text.strip() else ""
         line = re.sub(r"^(?:standalone question|question)\s*:\s*", "", line, flags=re.I)
         line = line.strip(" \"'«»")
-        # A reply that is empty or rambles is no question; keep the deterministic form then.
-        if 3 <= len(line) <= 3 * len(question) + 200:
+        # A reply that is empty, rambles or merely repeats an earlier question is no rewrite.
+        earlier = {turn.question.strip().lower() for turn in history}
+        if 3 <= len(line) <= 3 * len(question) + 200 and line.lower() not in earlier:
             return line
     return rewrite_fallback(question, history)

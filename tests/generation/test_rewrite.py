@@ -59,6 +59,7 @@ class ScriptedChat:
             "When was the guidance published?",
         ),
         ("", rewrite_fallback("and when was that?", HISTORY)),
+        (HISTORY[0].question, rewrite_fallback("and when was that?", HISTORY)),  # an echo
         (GenerationError("server down"), rewrite_fallback("and when was that?", HISTORY)),
     ],
 )
