@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from rag.citations import cite, verify
 from rag.embedding import E5Embedder, Embedder
@@ -185,6 +188,29 @@ class Assistant:
         chat = self.generator if isinstance(self.generator, Chat) else None
         rewritten = rewrite_question(question, history, language, chat)
         return clean_question(rewritten, self.settings.max_question_chars)
+
+    def ask_stream(self, question: str, history: tuple[Turn, ...] = ()) -> Iterator[str | Answer]:
+        """The LLM's draft in pieces as it is written, then the verified ``Answer``."""
+        pieces: queue.Queue[object] = queue.Queue()
+        done = object()
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                outcome["answer"] = self.ask(question, history, on_token=pieces.put)
+            except BaseException as error:  # re-raised in the caller's thread below
+                outcome["error"] = error
+            finally:
+                pieces.put(done)
+
+        worker = threading.Thread(target=work, name="rag-ask", daemon=True)
+        worker.start()
+        while (item := pieces.get()) is not done:
+            yield str(item)
+        worker.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        yield outcome["answer"]
 
     def ask(
         self,

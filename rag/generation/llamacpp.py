@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from functools import lru_cache
@@ -26,6 +27,9 @@ def resolve_gguf(settings: Settings) -> Path:
 def default_threads(configured: int | None) -> int:
     """``RAG_LLM_THREADS``, else half the cores: the other half serve retrieval and the UI."""
     return configured or max(1, (os.cpu_count() or 2) // 2)
+
+
+_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=2)
@@ -77,6 +81,14 @@ class LlamaCppGenerator:
                 "(lower RAG_TOP_K or raise RAG_LLM_CONTEXT)"
             )
         deadline = time.monotonic() + s.llm_timeout_s
+        # One llama.cpp context serves one request at a time; the web app asks concurrently.
+        with _LOCK:
+            yield from self._stream(llm, messages, max_tokens, deadline)
+
+    def _stream(
+        self, llm: Any, messages: list[Message], max_tokens: int, deadline: float
+    ) -> Iterator[str]:
+        s = self.settings
         try:
             stream = llm.create_chat_completion(
                 messages=messages,

@@ -13,6 +13,7 @@ import pytest
 from rag.generation.base import GenerationError, GenerationRequest, Turn
 from rag.generation.prompt import Message
 from rag.pipeline import Assistant
+from rag.types import Answer
 
 Script = Callable[[GenerationRequest], str]
 
@@ -155,3 +156,17 @@ def test_follow_up_is_rewritten_before_retrieval(seed_assistant: Assistant) -> N
     assert answer.to_json()["standalone_question"] == standalone
     assert generator.requests[0].question == standalone
     assert answer.sentences[0].supported
+
+
+def test_ask_stream_yields_the_draft_then_the_verified_answer(seed_assistant: Assistant) -> None:
+    generator = ScriptedGenerator(
+        lambda r: f"The CEO of Nvidia is Jensen Huang [{number_of(r, 'Jensen Huang')}]."
+    )
+    items = list(
+        assistant_with(seed_assistant, generator).ask_stream(
+            "Who is the CEO of Nvidia mentioned in the article?"
+        )
+    )
+    *pieces, answer = items
+    assert all(isinstance(p, str) for p in pieces) and len(pieces) > 1
+    assert isinstance(answer, Answer) and answer.sentences[0].supported
