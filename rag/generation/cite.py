@@ -10,7 +10,14 @@ import numpy as np
 from rag.chunking import split_sentences as split_passage_sentences
 from rag.generation.base import Evidence
 from rag.generation.markers import DraftSentence, clean_answer, renumber, split_sentences
-from rag.generation.verify import ATTACH_SIMILARITY, Embed, Support, judge, missing_facts
+from rag.generation.verify import (
+    ATTACH_SIMILARITY,
+    Embed,
+    Support,
+    claim_facts,
+    judge,
+    missing_facts,
+)
 from rag.ingest.language import detect_question_language
 from rag.types import AnswerSentence, Citation, Passage
 
@@ -159,27 +166,29 @@ def _choose(
 ) -> tuple[list[Quote], Support]:
     """The best quote inside each cited passage, or for an unmarked claim the best overall."""
     sims = similarity[row]
+
+    # Prefer the sentence that itself states the claim's names and numbers, then the one
+    # whose neighbourhood does, then the closest in meaning.
+    def rank(q: Quote) -> tuple[int, int, float]:
+        own = missing_facts(draft.text, q.text)
+        near = missing_facts(draft.text, _window(quotes[q.passage_number], q))
+        return -len(own), -len(near), float(sims[position[id(q)]])
+
+    def verdict(q: Quote) -> Support:
+        return judge(draft.text, _window(quotes[q.passage_number], q), float(sims[position[id(q)]]))
+
     cited = [passage_of[k] for k in draft.keys if passage_of.get(k) in quotes]
     if cited:
-        # Prefer the sentence that itself states the claim's names and numbers, then the one
-        # whose neighbourhood does, then the closest in meaning.
-        def rank(q: Quote) -> tuple[int, int, float]:
-            own = missing_facts(draft.text, q.text)
-            near = missing_facts(draft.text, _window(quotes[q.passage_number], q))
-            return -len(own), -len(near), float(sims[position[id(q)]])
-
         chosen = [max(quotes[p], key=rank) for p in cited]
         # Each quote must back the claim alone: facts pooled from two places are how a
         # model pins Nvidia's CEO on Huawei.
-        verdicts = [
-            judge(draft.text, _window(quotes[q.passage_number], q), float(sims[position[id(q)]]))
-            for q in chosen
-        ]
+        verdicts = [verdict(q) for q in chosen]
         best = max(verdicts, key=lambda v: (v.supported, -len(v.missing), v.similarity))
         return chosen, best
-    best_quote = flat[int(np.argmax(sims))]
-    score = float(sims[position[id(best_quote)]])
-    support = judge(draft.text, _window(quotes[best_quote.passage_number], best_quote), score)
-    if support.supported and score >= ATTACH_SIMILARITY:
+    best_quote = max(flat, key=rank)
+    support = verdict(best_quote)
+    # Attach only what clearly supports the claim: very close in meaning, or backing names
+    # and numbers the claim states (a claim without any could match almost anything).
+    if support.supported and (support.similarity >= ATTACH_SIMILARITY or claim_facts(draft.text)):
         return [best_quote], support
-    return [], Support(False, score, support.overlap, support.missing)
+    return [], Support(False, support.similarity, support.overlap, support.missing)

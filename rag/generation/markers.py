@@ -103,6 +103,8 @@ def clean_answer(text: str) -> str:
     """The model's raw output minus an "Answer:" prefix and a trailing list of sources."""
     text = _ANSWER_PREFIX.sub("", text)
     text = _SOURCES_TRAILER.sub("", text)
+    # An answer cut off by the token limit can end inside a marker: "… Huang [2".
+    text = re.sub(r"[ \t]*[\[(【][\d\s,]*\Z", "", text)
     return text.replace("**", "").strip()
 
 

@@ -57,6 +57,7 @@ def test_renumber(raw: str, valid: int, text: str, mapping: dict[int, int]) -> N
         ("**Réponse :** mardi [1].", "mardi [1]."),
         ("Huawei [1].\n\nSources:\n[1] seed.txt", "Huawei [1]."),
         ("Huawei [1].\nReferences: [1]", "Huawei [1]."),
+        ("Huawei [1]. Nvidia [2", "Huawei [1]. Nvidia"),  # cut off by the token limit
     ],
 )
 def test_clean_answer(raw: str, clean: str) -> None:
