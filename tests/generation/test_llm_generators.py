@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -153,3 +154,51 @@ def test_french_question_gets_a_french_answer_or_a_warning(
     from rag.generation.grounded import answer_language
 
     assert answer_language(result.raw) == "fr" or any("language" in w for w in result.warnings)
+
+
+@pytest.fixture
+def cli_env(seed_assistant, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Environment for ``rag`` over the shared seed index, with short LLM answers."""
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(seed_assistant.settings.corpus_dir))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(seed_assistant.settings.index_dir))
+    monkeypatch.setenv("RAG_LLM_MAX_TOKENS", "64")
+    monkeypatch.setenv("RAG_LLM_TEMPERATURE", "0")
+    monkeypatch.setenv("RAG_GENERATOR", "openai")
+    return monkeypatch
+
+
+def test_cli_ask_json_through_the_server(
+    cli_env, llama_server: str, seed_text: str, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from rag.cli import main
+
+    cli_env.setenv("RAG_LLM_BASE_URL", llama_server)
+    cli_env.setenv("RAG_LLM_MODEL", "bundled-0.5b")
+    assert main(["ask", "--json", "Who is the CEO of Nvidia mentioned in the article?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    # The server's answer is kept when any sentence is supported; else the extractive one
+    # replaces it, and a warning names the LLM.
+    assert data["generator"] == "openai" or any("openai" in w for w in data["warnings"])
+    for citation in data["citations"]:
+        assert seed_text[citation["start"] : citation["end"]] == citation["quote"]
+    if data["generator"] == "openai":
+        assert all(isinstance(s["supported"], bool) for s in data["sentences"])
+
+
+def test_cli_server_down_falls_back_or_fails(cli_env, capsys) -> None:  # type: ignore[no-untyped-def]
+    from rag.cli import main
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
+    cli_env.setenv("RAG_LLM_BASE_URL", url)
+    question = "Who is the CEO of Nvidia mentioned in the article?"
+    assert main(["ask", "--json", question]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["generator"] == "extractive" and data["answerable"]
+    assert data["warnings"][0].startswith(f"cannot reach LLM server {url}")
+
+    cli_env.setenv("RAG_LLM_FALLBACK", "never")
+    assert main(["ask", "--json", question]) == 2
+    err = capsys.readouterr().err
+    assert err == f"rag: cannot reach LLM server {url}: connection failed\n"
