@@ -247,18 +247,10 @@ def main() -> None:
             for name, results in everything.items():
                 for row in results["dev"]:
                     if row["raw"] and name in BUNDLED_MODELS:
-                        out.write(
-                            json.dumps(
-                                {
-                                    "model": name,
-                                    "id": row["id"],
-                                    "question": row["question"],
-                                    "raw": row["raw"],
-                                },
-                                ensure_ascii=False,
-                            )
-                            + "\n"
-                        )
+                        spans = [[p["start"], p["end"]] for p in row["passages"]]
+                        record = {"model": name, "id": row["id"], "question": row["question"]}
+                        record |= {"raw": row["raw"], "passages": spans}
+                        out.write(json.dumps(record, ensure_ascii=False) + "\n")
     shutil.rmtree(work, ignore_errors=True)
 
 
