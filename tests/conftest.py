@@ -11,6 +11,9 @@ import pytest
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# `auto` would pick the bundled LLM wherever it is installed (CI included): tests that
+# exercise an LLM say so explicitly (tests/generation/), the rest stay fast and extractive.
+os.environ.setdefault("RAG_GENERATOR", "extractive")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
