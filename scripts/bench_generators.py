@@ -178,6 +178,17 @@ def summarise(name: str, dev: list[dict[str, Any]], piaf: list[dict[str, Any]]) 
     }
 
 
+def flagged(everything: dict[str, Any]) -> list[str]:
+    """Every sentence verification marked unsupported, for a reader to judge."""
+    lines = []
+    for name, results in everything.items():
+        for row in results["dev"] + results["piaf"]:
+            for sentence in row.get("sentences", []):
+                if not sentence["supported"]:
+                    lines.append(f"- {name}, “{row['question']}”: {sentence['text']}")
+    return lines
+
+
 def markdown(summaries: list[dict[str, Any]], piaf_n: int) -> str:
     def fmt(value: Any) -> str:
         if value is None:
@@ -207,7 +218,16 @@ def main() -> None:
     parser.add_argument("--model-dir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="write every answer here")
     parser.add_argument("--record", type=Path, default=None, help="raw LLM outputs, JSONL")
+    parser.add_argument("--from-json", type=Path, default=None, help="re-print a saved run")
     args = parser.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        rows = [summarise(name, r["dev"], r["piaf"]) for name, r in saved.items()]
+        piaf_n = max(len(r["piaf"]) for r in saved.values())
+        print(markdown(rows, piaf_n))
+        print("\nSentences marked unsupported:\n")
+        print("\n".join(flagged(saved)) or "(none)")
+        return
 
     work = Path(tempfile.mkdtemp(prefix="bench-generators-"))
     seed_corpus, piaf_corpus = work / "seed", work / "piaf"
@@ -240,6 +260,8 @@ def main() -> None:
         everything[name] = {"dev": dev, "piaf": piaf}
         print(json.dumps(summaries[-1]), file=sys.stderr)
     print(markdown(summaries, args.piaf))
+    print("\nSentences marked unsupported:\n")
+    print("\n".join(flagged(everything)) or "(none)")
     if args.json:
         args.json.write_text(json.dumps(everything, ensure_ascii=False, indent=1))
     if args.record:
