@@ -167,9 +167,12 @@ def summarise(name: str, dev: list[dict[str, Any]], piaf: list[dict[str, Any]]) 
         ),
         "unsupported_flagged": sum(not s["supported"] for s in sentences),
         "swaps_caught": f"{sum(c for _, c in swaps)}/{sum(t for t, _ in swaps)}",
-        "fallbacks": sum(
-            r["generator"] != dev[0]["generator"] or bool(r.get("warnings")) for r in dev
-        ),
+        # Answers an LLM wrote that were replaced by the extractive one (nothing supported).
+        "replaced_by_extractive": sum(
+            r["generator"] == "extractive" and r["answerable"] for r in dev
+        )
+        if name != "extractive"
+        else 0,
         "piaf_f1": statistics.mean(r["f1"] for r in piaf) if piaf else None,
         "latency_p50_ms": statistics.median(latency),
         "latency_p95_ms": pct(latency, 0.95),
