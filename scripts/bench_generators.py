@@ -165,7 +165,13 @@ def summarise(name: str, dev: list[dict[str, Any]], piaf: list[dict[str, Any]]) 
         "supported_sentences": (
             sum(s["supported"] for s in sentences) / len(sentences) if sentences else None
         ),
-        "unsupported_flagged": sum(not s["supported"] for s in sentences),
+        # From the warnings: an answer replaced by the extractive one keeps no sentences.
+        "unsupported_flagged": sum(
+            int(m.group(1))
+            for r in dev
+            for w in r.get("warnings", [])
+            if (m := re.match(r"(\d+) sentence\(s\) not supported", w))
+        ),
         "swaps_caught": f"{sum(c for _, c in swaps)}/{sum(t for t, _ in swaps)}",
         # Answers an LLM wrote that were replaced by the extractive one (nothing supported).
         "replaced_by_extractive": sum(
