@@ -56,6 +56,7 @@ class VerifiedAnswer:
     citations: tuple[Citation, ...]
     sentences: tuple[AnswerSentence, ...]
     declined: bool
+    moved: int = 0  # citations moved to the passage that supports the sentence
 
     @property
     def supported_share(self) -> float:
@@ -122,7 +123,7 @@ def verify_answer(
     citations: dict[tuple[str, int, int], Citation] = {}
     sentences: list[AnswerSentence] = []
     pieces: list[str] = []
-    declines = 0
+    declines = moved = 0
     for row, draft in enumerate(drafts):
         if is_decline(draft.text):
             declines += 1
@@ -130,6 +131,7 @@ def verify_answer(
             pieces.append(draft.text)
             continue
         chosen, support = _choose(draft, row, quotes, flat, position, similarity, passage_of)
+        moved += bool(support.moved_from)
         numbers = []
         for quote in chosen:
             key = (quote.source, quote.start, quote.end)
@@ -142,7 +144,7 @@ def verify_answer(
         pieces.append(_with_markers(draft.text, numbers))
     declined = declines > 0 and declines >= len(drafts) - declines
     return VerifiedAnswer(
-        " ".join(pieces), tuple(citations.values()), tuple(sentences), declined=declined
+        " ".join(pieces), tuple(citations.values()), tuple(sentences), declined, moved
     )
 
 
@@ -184,6 +186,16 @@ def _choose(
         # model pins Nvidia's CEO on Huawei.
         verdicts = [verdict(q) for q in chosen]
         best = max(verdicts, key=lambda v: (v.supported, -len(v.missing), v.similarity))
+        if best.supported:
+            return chosen, best
+        # Small models miscount passages ("[2]" for the first): when another passage's
+        # sentence fully supports the claim, cite that one instead of flagging a true claim.
+        elsewhere = max(flat, key=rank)
+        moved = verdict(elsewhere)
+        if moved.supported:
+            return [elsewhere], Support(
+                True, moved.similarity, moved.overlap, (), moved_from=tuple(cited)
+            )
         return chosen, best
     best_quote = max(flat, key=rank)
     support = verdict(best_quote)

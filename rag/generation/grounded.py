@@ -70,6 +70,10 @@ def generate_grounded(
     start = time.perf_counter()
     verified = verify_answer(raw, request.passages, embed, request.evidence)
     timings["verify"] = (time.perf_counter() - start) * 1000
+    if verified.moved:
+        warnings.append(
+            f"{verified.moved} citation(s) moved to the passage that supports the sentence"
+        )
     unsupported = sum(not s.supported for s in verified.sentences)
     if unsupported:
         warnings.append(f"{unsupported} sentence(s) not supported by the cited passages")

