@@ -28,6 +28,7 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 
 # Words that start sentences or carry no claim, in both languages.
 _STOPWORDS = set(
@@ -94,7 +95,9 @@ def overlap(claim: str, window: str) -> float:
 def claim_facts(claim: str) -> list[str]:
     """Names, numbers and dates the claim states: capitalised words, acronyms, digits."""
     facts = [n for n in _NUMBER.findall(claim)]
-    for word in _TOKEN.findall(claim):
+    for token in _TOKEN.findall(claim):
+        # French elision glues a name to its article: "d'OpenAI", "l'Ascend", "qu'Huawei".
+        word = _ELISION.sub("", token)
         bare = word.lower().strip("'’")
         if bare in _STOPWORDS or word[:1].isdigit():
             continue

@@ -12,6 +12,7 @@ BUREAU = (
     "La déclaration, publiée mardi par le Bureau de l’industrie et de la sécurité du "
     "département, a explicitement averti les conséquences potentielles."
 )
+ALTMAN = "les dirigeants de la technologie américaine, notamment le PDG d’OpenAI, Sam Altman."
 LIN = (
     "Lin Jian, porte-parole du ministère, a déclaré lors d’une conférence de presse régulière "
     "le 25 février que « les États-Unis ont politisé le commerce et la technologie »."
@@ -31,6 +32,8 @@ LIN = (
         ("Lin Jian spoke on 26 February.", LIN, ["26"]),
         ("Lin Jian spoke in 2019.", LIN, ["2019"]),
         ("Sam Altman said so.", NVIDIA, ["Sam", "Altman"]),
+        ("Le PDG d'Huawei est Sam Altman.", ALTMAN, ["Huawei"]),  # a name behind an elision
+        ("Le PDG d’OpenAI est Sam Altman.", ALTMAN, []),
         ("Huang was there.", "Huawei was there.", ["Huang"]),  # short names match exactly
         ("The Ministry spokesman Lin Jian spoke.", LIN, []),  # Ministry ~ ministère
         ("The Foreign Ministry spokesman Lin Jian spoke.", LIN, ["Foreign"]),
