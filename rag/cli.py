@@ -1,4 +1,4 @@
-"""The ``rag`` command line: index, ask, retrieve, show and serve, each with ``--json``."""
+"""The ``rag`` command line: index, ask, retrieve, find, brief, show and serve, with ``--json``."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ def _emit(data: dict[str, Any]) -> None:
     print(json.dumps(data, ensure_ascii=False), flush=True)
 
 
-def _progress_bar(enabled: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+def _progress_bar(
+    enabled: bool, unit: str = "chunk", desc: str = "Embedding"
+) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
     if not enabled:
         return None, lambda: None
     from tqdm import tqdm
@@ -41,7 +43,7 @@ def _progress_bar(enabled: bool) -> tuple[Callable[[int, int], None] | None, Cal
 
     def update(done: int, total: int) -> None:
         if not bar:
-            bar.append(tqdm(total=total, unit="chunk", desc="Embedding", file=sys.stderr))
+            bar.append(tqdm(total=total, unit=unit, desc=desc, file=sys.stderr))
         bar[0].update(done - bar[0].n)
 
     return update, lambda: bar[0].close() if bar else None
@@ -128,6 +130,64 @@ def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _queries(given: list[str]) -> list[str]:
+    # "-" reads one query a line from stdin, so a file of quotes costs one model load.
+    queries: list[str] = []
+    for query in given:
+        if query == "-":
+            queries.extend(line for line in sys.stdin.read().splitlines() if line.strip())
+        else:
+            queries.append(query)
+    return queries
+
+
+def cmd_find(args: argparse.Namespace, settings: Settings) -> int:
+    if args.limit < 1:
+        raise UserError("--limit must be at least 1")
+    assistant = _assistant(settings)
+    for query in _queries(args.queries):
+        result = assistant.find(query, limit=args.limit)
+        if args.json:
+            _emit(result.to_json())
+            continue
+        print(query)
+        if not result.found:
+            print("  not found in the documents")
+        for match in result.matches:
+            print(
+                f"  {match.kind} {match.score:.2f} {match.source} [{match.start}:{match.end}] "
+                f"{match.quote}"
+            )
+        print()
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
+    if args.bullets < 1:
+        raise UserError("--bullets must be at least 1")
+    assistant = _assistant(settings)
+    show_progress = not args.json and sys.stderr.isatty()
+    update, close = _progress_bar(show_progress, unit="document", desc="Briefing")
+    try:
+        briefing = assistant.brief(
+            bullets=args.bullets, source=args.source, language=args.lang, progress=update
+        )
+    finally:
+        close()
+    if args.json:
+        _emit(briefing.to_json())
+        return 0
+    for bullet in briefing.bullets:
+        marks = "".join(f"[{c.n}]" for c in bullet.citations)
+        print(f"- {bullet.text} {marks}")
+    print()
+    for citation in dict.fromkeys(c for b in briefing.bullets for c in b.citations):
+        print(f"  [{citation.n}] {citation.source} [{citation.start}:{citation.end}]")
+    for warning in briefing.warnings:
+        print(f"rag: note: {warning}", file=sys.stderr)
+    return 0
+
+
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(settings)
     snapshot = assistant.snapshot()
@@ -192,6 +252,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     retrieve.add_argument("--json", action="store_true", help="one JSON object per question")
     retrieve.set_defaults(run=cmd_retrieve)
+
+    find = commands.add_parser(
+        "find", help="locate quotes, paraphrases or translations in the documents"
+    )
+    find.add_argument(
+        "queries", nargs="+", metavar="TEXT", help="text to locate; '-' reads one per line"
+    )
+    find.add_argument("--limit", type=int, default=5, help="most matches per query (default 5)")
+    find.add_argument("--json", action="store_true", help="one JSON object per query")
+    find.set_defaults(run=cmd_find)
+
+    brief = commands.add_parser("brief", help="a short briefing with a cited sentence per bullet")
+    brief.add_argument("--bullets", type=int, default=7, help="number of bullets (default 7)")
+    brief.add_argument("--source", default=None, help="brief on this document only")
+    brief.add_argument(
+        "--lang", choices=["en", "fr"], default=None, help="briefing language (default: documents')"
+    )
+    brief.add_argument("--json", action="store_true", help="print the briefing as JSON")
+    brief.set_defaults(run=cmd_brief)
 
     show = commands.add_parser(
         "show", help="print a document's extracted text (what offsets index)"

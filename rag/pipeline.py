@@ -5,11 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from rag.brief.briefing import Briefing
 from rag.citations import cite, verify
 from rag.embedding import E5Embedder, Embedder
+from rag.find.finder import Finder
+from rag.find.match import FindResult
 from rag.generation.base import Evidence, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
-from rag.generation.registry import create_generator
+from rag.generation.registry import create_generator, resolve_name
 from rag.indexer import Indexer, IndexReport, open_vector_store
 from rag.ingest.language import detect_question_language
 from rag.retrieval.answerability import THRESHOLD, confidence, features
@@ -50,6 +53,7 @@ class Assistant:
         self._vectors: ChromaStore | None = None
         self._snapshot: IndexSnapshot | None = None
         self._generator: Generator | None = None
+        self._finder: tuple[IndexSnapshot, Finder] | None = None
 
     @property
     def vectors(self) -> ChromaStore:
@@ -144,4 +148,75 @@ class Assistant:
             timings_ms=timings,
             confidence=score,
             language=language,
+        )
+
+    # -- lookup and briefings ----------------------------------------------------------------
+
+    def finder(self) -> Finder:
+        """One finder per snapshot, so normalised texts and sentence vectors are reused."""
+        snapshot = self.snapshot()
+        if self._finder is None or self._finder[0] is not snapshot:
+            documents = sorted(snapshot.documents.values(), key=lambda d: d.source)
+            self._finder = (snapshot, Finder(documents, self.embedder, self.sentence_vectors))
+        return self._finder[1]
+
+    def find(self, query: str, limit: int = 5) -> FindResult:
+        """Where the documents say this text: verbatim, nearly, or in meaning (any language)."""
+        return self.finder().find(clean_question(query, self.settings.max_question_chars), limit)
+
+    def brief(
+        self,
+        bullets: int = 7,
+        source: str | None = None,
+        language: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Briefing:
+        """A cited briefing on every document, or on ``source`` only."""
+        from rag.brief.abstractive import abstractive_bullets
+        from rag.brief.cache import BriefCache
+        from rag.brief.summarise import extractive_bullets
+        from rag.brief.support import cited_support
+        from rag.find.thresholds import Thresholds
+
+        if bullets < 1:
+            raise QuestionError("a briefing needs at least one bullet")
+        snapshot = self.snapshot()
+        documents = sorted(snapshot.documents.values(), key=lambda d: d.source)
+        if source is not None:
+            documents = [d for d in documents if d.source == source]
+            if not documents:
+                known = ", ".join(sorted(snapshot.records)[:10])
+                raise QuestionError(f"no indexed document '{source}' (indexed: {known})")
+        languages = [d.language for d in documents if d.language in ("en", "fr")]
+        language = language or max(set(languages), key=languages.count, default="en")
+        cache = BriefCache(self.layout.root / "briefs")
+        extractive = extractive_bullets(documents, self.sentence_vectors, cache, bullets, progress)
+        warnings: list[str] = []
+        name = resolve_name(self.settings)
+        if name == "extractive":
+            if any(d.language != language for d in documents):
+                warnings.append(
+                    f"an extractive briefing quotes the documents in their own language; "
+                    f"set RAG_GENERATOR to an LLM for a briefing written in '{language}'"
+                )
+            chosen = extractive
+        else:
+            by_source = {d.source: d for d in documents}
+            supports = cited_support(self.embedder, self.sentence_vectors, by_source, Thresholds())
+            candidates = extractive_bullets(
+                documents, self.sentence_vectors, cache, 2 * bullets, None
+            )
+            chosen = abstractive_bullets(
+                self.generator, by_source, candidates, bullets, language, supports
+            )
+        for bullet in chosen:
+            verify(snapshot, list(bullet.citations))
+        return Briefing(
+            bullets=tuple(chosen),
+            sources=tuple(
+                {"source": d.source, "title": d.title, "language": d.language} for d in documents
+            ),
+            generator=name,
+            language=language,
+            warnings=tuple(warnings),
         )

@@ -66,11 +66,11 @@ def normalised_variant(text: str) -> str:
     return _strip_accents(text).lower()
 
 
-def typo_variant(text: str, rng: random.Random) -> str:
-    """One character edit per ~40 characters, plus the normalised variant's punctuation noise."""
+def typo_variant(text: str, rng: random.Random, every: int = 40) -> str:
+    """One character edit per ``every`` characters, plus, half the time, punctuation noise."""
     chars = list(normalised_variant(text) if rng.random() < 0.5 else text)
     letters = "abcdefghijklmnopqrstuvwxyz"
-    for _ in range(max(1, len(chars) // 40)):
+    for _ in range(max(1, len(chars) // every)):
         at = rng.randrange(1, max(2, len(chars) - 1))
         edit = rng.choice(("substitute", "delete", "insert", "swap"))
         if edit == "substitute":
@@ -114,6 +114,7 @@ def piaf(articles: int, rng: random.Random) -> tuple[list[Document], list[Query]
                     ("verbatim", sentence),
                     ("normalised", normalised_variant(sentence)),
                     ("typo", typo_variant(sentence, rng)),
+                    ("typo-heavy", typo_variant(sentence, rng, every=12)),
                     ("fragment", fragment_variant(sentence, rng)),
                 ):
                     queries.append(Query(variant, kind, "fr", split, document.source, (start, end)))
@@ -175,21 +176,48 @@ def accuracy(runs: list[tuple[Query, Candidates]], thresholds: Thresholds) -> fl
 
 
 def calibrate(runs: list[tuple[Query, Candidates]]) -> Thresholds:
-    grid = itertools.product(
-        [0.70, 0.75, 0.80, 0.85, 0.90],
-        [0.78, 0.80, 0.82, 0.84, 0.86, 0.88],
-        [0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08],
+    """The thresholds of best balanced accuracy; of a plateau of equally good ones, the middle
+    (per threshold, the median of the plateau's values), so neither side's margin is thin."""
+    grid = [
+        Thresholds(f, s, m)
+        for f, s, m in itertools.product(
+            [x / 100 for x in range(60, 96, 5)],
+            [x / 100 for x in range(76, 91, 1)],
+            [x / 100 for x in range(0, 11, 1)],
+        )
+    ]
+    scored = [(accuracy(runs, t), t) for t in grid]
+    best = max(a for a, _ in scored)
+    plateau = [t for a, t in scored if a == best]
+    middle = Thresholds(
+        statistics.median_low(sorted(t.fuzzy for t in plateau)),
+        statistics.median_low(sorted(t.semantic_floor for t in plateau)),
+        statistics.median_low(sorted(t.semantic_margin for t in plateau)),
     )
-    # Ties go to the strictest thresholds: a false "found" costs more than a miss.
-    return max(
-        (Thresholds(f, s, m) for f, s, m in grid),
-        key=lambda t: (accuracy(runs, t), t.fuzzy + t.semantic_floor + t.semantic_margin),
-    )
+    return middle if middle in plateau else plateau[len(plateau) // 2]
+
+
+def distribution(runs: list[tuple[Query, Candidates]]) -> None:
+    """Each query kind's best fuzzy score, semantic cosine and semantic lead: min/median/max."""
+    print("\n| query kind | best fuzzy score | best semantic cosine | semantic lead |")
+    print("|---|---|---|---|")
+    for kind in ("typo", "typo-heavy", "fragment", "translation", "negative"):
+        rows = [c for q, c in runs if q.kind == kind]
+        fuzzy = [max((m.score for m in c.matches if m.kind == "fuzzy"), default=0.0) for c in rows]
+        cosine = [
+            max((m.score for m in c.matches if m.kind == "semantic"), default=0.0) for c in rows
+        ]
+        lead = [value - c.background for value, c in zip(cosine, rows, strict=True)]
+        cells = [
+            f"{min(v):.2f} / {statistics.median(v):.2f} / {max(v):.2f}"
+            for v in (fuzzy, cosine, lead)
+        ]
+        print(f"| {kind} | {' | '.join(cells)} |")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=10, help="articles per dataset")
+    parser.add_argument("--articles", type=int, default=20, help="articles per dataset")
     parser.add_argument("--calibrate", action="store_true", help="grid-search the thresholds")
     args = parser.parse_args()
     rng = random.Random(4)
@@ -231,7 +259,15 @@ def main() -> int:
     )
     print("| query kind | language | queries | correct | top match kind | ms/query (median) |")
     print("|---|---|---|---|---|---|")
-    for kind in ("verbatim", "normalised", "typo", "fragment", "translation", "negative"):
+    for kind in (
+        "verbatim",
+        "normalised",
+        "typo",
+        "typo-heavy",
+        "fragment",
+        "translation",
+        "negative",
+    ):
         for language in ("fr", "en"):
             rows = [(q, c) for q, c in test if q.kind == kind and q.language == language]
             if not rows:
@@ -261,6 +297,8 @@ def main() -> int:
         "top match lies in the right paragraph and, for French quotes, overlaps the quoted "
         "sentence; a negative counts when `found` is false."
     )
+    print("\nScore distributions over all queries (min / median / max), for calibration:")
+    distribution(runs)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The Gradio Blocks app: a cited chat, with ``/ask`` as a named API endpoint."""
+"""The Gradio Blocks app: a cited chat, with ``/ask``, ``/find`` and ``/brief`` API endpoints."""
 
 from __future__ import annotations
 
@@ -28,6 +28,22 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         except QuestionError as error:
             raise gr.Error(str(error)) from error
 
+    def find(query: str, limit: int = 5) -> dict[str, Any]:
+        """Locate a quote, paraphrase or translation; the same JSON as `rag find --json`."""
+        try:
+            return assistant.find(query, limit=limit).to_json()
+        except QuestionError as error:
+            raise gr.Error(str(error)) from error
+
+    def brief(bullets: int = 7, source: str = "", lang: str = "") -> dict[str, Any]:
+        """A cited briefing on all documents (or `source`); the same JSON as `rag brief --json`."""
+        try:
+            return assistant.brief(
+                bullets=bullets, source=source or None, language=lang or None
+            ).to_json()
+        except QuestionError as error:
+            raise gr.Error(str(error)) from error
+
     def chat(message: str, history: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
         history = list(history or [])
         history.append({"role": "user", "content": message})
@@ -47,6 +63,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         gr.Examples(EXAMPLES, inputs=question)
         question.submit(chat, [question, chatbot], [chatbot, question], api_visibility="private")
         gr.api(ask, api_name="ask")
+        gr.api(find, api_name="find")
+        gr.api(brief, api_name="brief")
     return app
 
 
