@@ -176,7 +176,6 @@ class Assistant:
         from rag.brief.cache import BriefCache
         from rag.brief.summarise import extractive_bullets
         from rag.brief.support import cited_support
-        from rag.find.thresholds import Thresholds
 
         if bullets < 1:
             raise QuestionError("a briefing needs at least one bullet")
@@ -202,7 +201,7 @@ class Assistant:
             chosen = extractive
         else:
             by_source = {d.source: d for d in documents}
-            supports = cited_support(self.embedder, self.sentence_vectors, by_source, Thresholds())
+            supports = cited_support(self.finder())
             candidates = extractive_bullets(
                 documents, self.sentence_vectors, cache, 2 * bullets, None
             )

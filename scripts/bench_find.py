@@ -219,6 +219,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=20, help="articles per dataset")
     parser.add_argument("--calibrate", action="store_true", help="grid-search the thresholds")
+    parser.add_argument("--dump", type=Path, help="also write every query's candidates (JSONL)")
     args = parser.parse_args()
     rng = random.Random(4)
 
@@ -238,6 +239,15 @@ def main() -> int:
         runs.append((query, finder.candidates(query.text)))
         seconds.setdefault(query.kind, []).append(time.perf_counter() - began)
 
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as out:
+            for query, candidates in runs:
+                record = {
+                    "query": query.__dict__,
+                    "background": candidates.background,
+                    "matches": [m.to_json() for m in candidates.matches],
+                }
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
     thresholds = Thresholds()
     if args.calibrate:
         thresholds = calibrate([(q, c) for q, c in runs if q.split == 0])

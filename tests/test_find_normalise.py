@@ -13,7 +13,8 @@ from rag.ingest.loader import text_hash
 from rag.types import Document
 
 # Letters, accents precomposed and combining, ligatures, French punctuation and odd spaces.
-ALPHABET = list("abcdeéèêàçôùEÉÀÇŒœæßﬁ0123 ,.;:!?-–—'’«»\"“”()\n\t") + [
+ALPHABET = [
+    *"abcdeéèêàçôùEÉÀÇŒœæßﬁ0123 ,.;:!?-–—'’«»\"“”()\n\t",
     "\u00a0",
     "\u202f",
     "\u0301",

@@ -1,0 +1,149 @@
+"""`rag brief` on the seed article: coverage of its main points, verbatim citations, caching."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from rag.brief.abstractive import abstractive_bullets, parse_bullets
+from rag.brief.briefing import Bullet
+from rag.generation.base import GenerationRequest
+from rag.pipeline import Assistant, QuestionError
+from rag.types import Citation
+
+# The article's main points, each as strings of which one must appear in a cited sentence.
+MAIN_POINTS = {
+    "the guidance and who issued it": ["ministère américain du Commerce", "Bureau de l’industrie"],
+    "a reaction quoted": ["Jensen Huang", "Lin Jian", "a déclaré Lin"],
+    "the rule that was rescinded": ["règle de diffusion"],
+    "the enforcement problem": ["extraterritoriales", "régime d’application"],
+    "Huawei's new chip": ["910D", "H100"],
+}
+
+
+@pytest.fixture(scope="module")
+def briefing(seed_assistant):
+    return seed_assistant.brief(bullets=7)
+
+
+def test_seven_bullets_cover_the_main_points(briefing):
+    assert len(briefing.bullets) == 7
+    quoted = " ".join(c.quote for bullet in briefing.bullets for c in bullet.citations)
+    missing = [point for point, names in MAIN_POINTS.items() if not any(n in quoted for n in names)]
+    assert missing == []
+
+
+def test_every_bullet_cites_its_sentences_verbatim_in_reading_order(seed_assistant, briefing):
+    document = next(iter(seed_assistant.snapshot().documents.values()))
+    starts = []
+    for bullet in briefing.bullets:
+        assert bullet.citations
+        for citation in bullet.citations:
+            assert citation.quote == document.text[citation.start : citation.end]
+            assert (citation.start, citation.end) in document.sentences
+            assert " ".join(citation.quote.split()) in " ".join(bullet.text.split())
+        starts.append(bullet.citations[0].start)
+    assert starts == sorted(starts)
+    numbers = [c.n for bullet in briefing.bullets for c in bullet.citations]
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_briefing_json_has_bullets_and_sources(briefing):
+    data = briefing.to_json()
+    assert set(data) >= {"bullets", "sources"}
+    assert set(data["bullets"][0]) == {"text", "citations"}
+    assert set(data["bullets"][0]["citations"][0]) == {"n", "source", "start", "end", "quote"}
+    assert data["sources"][0]["language"] == "fr"
+
+
+def test_asking_for_english_from_the_extractive_path_warns(seed_assistant):
+    briefing = seed_assistant.brief(bullets=3, language="en")
+    assert briefing.language == "en" and briefing.warnings
+
+
+def test_one_document_and_unknown_documents(seed_assistant):
+    source = next(iter(seed_assistant.snapshot().records))
+    assert seed_assistant.brief(bullets=2, source=source).sources[0]["source"] == source
+    with pytest.raises(QuestionError, match="no indexed document"):
+        seed_assistant.brief(source="missing.txt")
+
+
+def test_per_document_briefs_are_cached_by_content_hash(seed_assistant, briefing):
+    # A fresh assistant has an empty sentence cache: only the on-disk brief avoids embedding.
+    fresh = Assistant(seed_assistant.settings, embedder=seed_assistant.embedder)
+    before = seed_assistant.embedder.passages_embedded
+    again = fresh.brief(bullets=7)
+    assert seed_assistant.embedder.passages_embedded == before
+    assert again.bullets == briefing.bullets
+    assert list((fresh.layout.root / "briefs").glob("*.npz"))
+
+
+class ScriptedGenerator:
+    """Replies with a fixed draft and records the requests it got."""
+
+    name = "scripted"
+
+    def __init__(self, draft: str) -> None:
+        self.draft = draft
+        self.requests: list[GenerationRequest] = []
+
+    def generate(self, request: GenerationRequest) -> Iterator[str]:
+        self.requests.append(request)
+        yield self.draft
+
+
+def _candidates(seed_assistant, count):
+    from rag.brief.cache import BriefCache
+    from rag.brief.summarise import extractive_bullets
+
+    document = next(iter(seed_assistant.snapshot().documents.values()))
+    bullets = extractive_bullets(
+        [document], seed_assistant.sentence_vectors, BriefCache(None), count
+    )
+    return document, bullets
+
+
+def test_abstractive_bullets_keep_only_supported_ones_and_fill_up(seed_assistant):
+    from rag.brief.support import cited_support
+
+    document, candidates = _candidates(seed_assistant, 8)
+    flat = [c for b in candidates for c in b.citations]
+    huang = next(i for i, c in enumerate(flat, start=1) if "Jensen Huang" in c.quote)
+    draft = "\n".join(
+        [
+            f"- Nvidia's CEO Jensen Huang said China is not behind the US in AI [{huang}].",
+            "- Huawei sold ten million phones in Brazil last year [1].",  # not what [1] says
+            "- A point citing a passage that does not exist [99].",
+            "- An uncited point.",
+        ]
+    )
+    generator = ScriptedGenerator(draft)
+    supports = cited_support(seed_assistant.finder())
+    bullets = abstractive_bullets(
+        generator, {document.source: document}, candidates, 3, "en", supports
+    )
+    assert len(bullets) == 3
+    assert any(b.text.startswith("Nvidia's CEO") for b in bullets)
+    assert not any("Brazil" in b.text or "exist" in b.text for b in bullets)
+    request = generator.requests[0]
+    assert request.language == "en" and "3 bullet points" in request.question
+    assert len(request.passages) == len(flat)
+    for bullet in bullets:
+        for citation in bullet.citations:
+            assert citation.quote == document.text[citation.start : citation.end]
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        ("- First point [1].\n- Second [2, 1]", [("First point.", [1]), ("Second", [2, 1])]),
+        ("1. Numbered [2]\n* Starred [1][2]", [("Numbered", [2]), ("Starred", [1, 2])]),
+        ("- Unknown marker [7]\n- No marker\n\n", []),
+    ],
+)
+def test_parse_bullets(draft, expected):
+    candidates = [Citation(n, "d.txt", n * 10, n * 10 + 5, f"q{n}") for n in (1, 2)]
+    bullets = parse_bullets(draft, candidates)
+    assert [(b.text, [c.n for c in b.citations]) for b in bullets] == expected
+    assert all(isinstance(b, Bullet) for b in bullets)
