@@ -147,3 +147,24 @@ def test_parse_bullets(draft, expected):
     bullets = parse_bullets(draft, candidates)
     assert [(b.text, [c.n for c in b.citations]) for b in bullets] == expected
     assert all(isinstance(b, Bullet) for b in bullets)
+
+
+def test_a_configured_generator_writes_the_briefing_through_the_pipeline(
+    seed_assistant, monkeypatch
+):
+    from rag.generation import registry
+
+    generator = ScriptedGenerator(
+        "- The statement, published on Tuesday by the department's Bureau of Industry and "
+        "Security, warned of the consequences of US AI chips being used to train or run "
+        "Chinese AI models [1].\n- Apple launched a new iPhone [2]."
+    )
+    monkeypatch.setitem(registry.FACTORIES, "scripted", lambda settings: generator)
+    settings = seed_assistant.settings.model_copy(update={"generator": "scripted"})
+    assistant = Assistant(settings, embedder=seed_assistant.embedder)
+    briefing = assistant.brief(bullets=3, language="en")
+    assert briefing.generator == "scripted" and len(briefing.bullets) == 3
+    texts = [b.text for b in briefing.bullets]
+    assert texts[0].startswith("The statement, published on Tuesday")
+    assert not any("iPhone" in t for t in texts)
+    assert "Bureau de l’industrie" in generator.requests[0].passages[0].chunk.text
