@@ -21,6 +21,7 @@ from rag.retrieval.hybrid import retrieve
 from rag.settings import Settings
 from rag.store.chroma import ChromaStore
 from rag.store.layout import IndexLayout
+from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Answer, Citation, Passage
 
@@ -54,6 +55,9 @@ class Assistant:
         self._snapshot: IndexSnapshot | None = None
         self._generator: Generator | None = None
         self._finder: tuple[IndexSnapshot, Finder] | None = None
+        self.sentence_store = DocumentSentenceVectors(
+            self.layout.root / "sentences", self.sentence_vectors
+        )
 
     @property
     def vectors(self) -> ChromaStore:
@@ -157,7 +161,7 @@ class Assistant:
         snapshot = self.snapshot()
         if self._finder is None or self._finder[0] is not snapshot:
             documents = sorted(snapshot.documents.values(), key=lambda d: d.source)
-            self._finder = (snapshot, Finder(documents, self.embedder, self.sentence_vectors))
+            self._finder = (snapshot, Finder(documents, self.embedder, self.sentence_store))
         return self._finder[1]
 
     def find(self, query: str, limit: int = 5) -> FindResult:
@@ -189,7 +193,7 @@ class Assistant:
         languages = [d.language for d in documents if d.language in ("en", "fr")]
         language = language or max(set(languages), key=languages.count, default="en")
         cache = BriefCache(self.layout.root / "briefs")
-        extractive = extractive_bullets(documents, self.sentence_vectors, cache, bullets, progress)
+        extractive = extractive_bullets(documents, self.sentence_store, cache, bullets, progress)
         warnings: list[str] = []
         name = resolve_name(self.settings)
         if name == "extractive":
@@ -203,7 +207,7 @@ class Assistant:
             by_source = {d.source: d for d in documents}
             supports = cited_support(self.finder())
             candidates = extractive_bullets(
-                documents, self.sentence_vectors, cache, 2 * bullets, None
+                documents, self.sentence_store, cache, 2 * bullets, None
             )
             chosen = abstractive_bullets(
                 self.generator, by_source, candidates, bullets, language, supports

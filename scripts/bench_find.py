@@ -34,6 +34,7 @@ from rag.find.finder import Candidates, Finder  # noqa: E402
 from rag.find.thresholds import Thresholds  # noqa: E402
 from rag.ingest.loader import text_hash  # noqa: E402
 from rag.retrieval.evidence import SentenceVectors  # noqa: E402
+from rag.store.sentence_vectors import DocumentSentenceVectors  # noqa: E402
 from rag.types import Document  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval" / "public"
@@ -228,7 +229,7 @@ def main() -> int:
     french_documents, french_queries = piaf(args.articles, rng)
     spanish_documents, spanish_queries = xquad(args.articles, rng)
     documents = french_documents + spanish_documents
-    finder = Finder(documents, embedder, SentenceVectors(embedder))
+    finder = Finder(documents, embedder, DocumentSentenceVectors(None, SentenceVectors(embedder)))
     _ = finder.sentences  # embed every sentence once, outside the per-query timings
     setup = time.perf_counter() - started
 

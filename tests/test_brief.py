@@ -99,7 +99,7 @@ def _candidates(seed_assistant, count):
 
     document = next(iter(seed_assistant.snapshot().documents.values()))
     bullets = extractive_bullets(
-        [document], seed_assistant.sentence_vectors, BriefCache(None), count
+        [document], seed_assistant.sentence_store, BriefCache(None), count
     )
     return document, bullets
 

@@ -141,3 +141,16 @@ def test_queries_share_one_finder_and_embed_sentences_once(seed_assistant):
     seed_assistant.find("Who testified before Congress about AI?")
     assert seed_assistant.finder() is finder
     assert seed_assistant.embedder.passages_embedded == embedded
+
+
+def test_sentence_vectors_persist_per_document_version(seed_assistant):
+    from rag.pipeline import Assistant
+
+    seed_assistant.find("Who testified before Congress about AI?")
+    fresh = Assistant(seed_assistant.settings, embedder=seed_assistant.embedder)
+    before = seed_assistant.embedder.passages_embedded
+    result = fresh.find("Which chip should rival Nvidia's H100?")
+    assert seed_assistant.embedder.passages_embedded == before
+    assert result.query.startswith("Which chip")
+    document = next(iter(fresh.snapshot().documents.values()))
+    assert (fresh.layout.root / "sentences" / f"{document.content_hash}.npy").exists()

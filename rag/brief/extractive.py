@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.retrieval.evidence import SentenceVectors
+from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.types import Document, Span
 
 # Captions, datelines and headings are not points; neither are questions left to the reader.
@@ -97,14 +97,13 @@ def _with_neighbour(document: Document, span: Span) -> tuple[Span, ...]:
     return (span,)
 
 
-def brief_document(document: Document, sentence_vectors: SentenceVectors, keep: int) -> list[Pick]:
+def brief_document(document: Document, store: DocumentSentenceVectors, keep: int) -> list[Pick]:
     """The map step: up to ``keep`` picks of one document, in order of choice."""
     spans = eligible(document) or list(document.sentences)
     if not spans:
         return []
-    vectors = sentence_vectors.vectors(
-        [(document.doc_id, s, e) for s, e in spans], [document.text[s:e] for s, e in spans]
-    )
+    rows = {span: i for i, span in enumerate(document.sentences)}
+    vectors = store.vectors(document)[[rows[span] for span in spans]]
     groups = paragraphs(document, spans)
     prior = POSITION_WEIGHT * np.linspace(1.0, 0.0, num=len(spans))
     chosen = cover(vectors, keep, prior, groups)

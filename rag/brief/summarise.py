@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from rag.brief.briefing import Bullet
 from rag.brief.cache import BriefCache
 from rag.brief.extractive import Pick, brief_document, combine
-from rag.retrieval.evidence import SentenceVectors
+from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.types import Citation, Document
 
 # Each document offers at least this many sentences to the reduce step, so one cache entry
@@ -19,7 +19,7 @@ _LINE_BREAKS = re.compile(r"\s*\n\s*")
 
 def extractive_bullets(
     documents: Sequence[Document],
-    sentence_vectors: SentenceVectors,
+    store: DocumentSentenceVectors,
     cache: BriefCache,
     count: int,
     progress: Callable[[int, int], None] | None = None,
@@ -31,7 +31,7 @@ def extractive_bullets(
         key = BriefCache.key(document.content_hash, keep)
         document_picks = cache.get(key, document.doc_id)
         if document_picks is None:
-            document_picks = brief_document(document, sentence_vectors, keep)
+            document_picks = brief_document(document, store, keep)
             cache.put(key, document_picks)
         picks.extend(document_picks)
         if progress:

@@ -12,7 +12,7 @@ from rag.find.match import FindResult, Match
 from rag.find.normalise import Normalised, normalise
 from rag.find.semantic import SentenceIndex
 from rag.find.thresholds import Thresholds
-from rag.retrieval.evidence import SentenceVectors
+from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.types import Document
 
 
@@ -38,12 +38,12 @@ class Finder:
         self,
         documents: Sequence[Document],
         embedder: Embedder,
-        sentence_vectors: SentenceVectors,
+        store: DocumentSentenceVectors,
         thresholds: Thresholds | None = None,
     ) -> None:
         self.documents = list(documents)
         self.embedder = embedder
-        self.sentence_vectors = sentence_vectors
+        self.store = store
         self.thresholds = thresholds or Thresholds()
         self._folded: dict[str, Normalised] = {}
         self._sentences: SentenceIndex | None = None
@@ -56,7 +56,7 @@ class Finder:
     @property
     def sentences(self) -> SentenceIndex:
         if self._sentences is None:
-            self._sentences = SentenceIndex(self.documents, self.sentence_vectors)
+            self._sentences = SentenceIndex(self.documents, self.store)
         return self._sentences
 
     def candidates(self, query: str, limit: int = 5) -> Candidates:

@@ -7,25 +7,27 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.find.match import Match
-from rag.retrieval.evidence import SentenceVectors
+from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.types import Document
 
 BACKGROUND_RANKS = 6
 
 
 class SentenceIndex:
-    """Every sentence of the documents with its embedding, built on first use."""
+    """Every sentence of the documents with its embedding."""
 
-    def __init__(self, documents: Sequence[Document], sentence_vectors: SentenceVectors) -> None:
+    def __init__(self, documents: Sequence[Document], store: DocumentSentenceVectors) -> None:
         self.keys: list[tuple[str, int, int]] = []
         self.owners: list[Document] = []
-        texts: list[str] = []
+        blocks = []
         for document in documents:
+            if not document.sentences:
+                continue
+            blocks.append(store.vectors(document))
             for start, end in document.sentences:
                 self.keys.append((document.doc_id, start, end))
                 self.owners.append(document)
-                texts.append(document.text[start:end])
-        self.vectors = sentence_vectors.vectors(self.keys, texts)
+        self.vectors = np.vstack(blocks) if blocks else np.zeros((0, 1), dtype=np.float32)
 
     def search(self, query_vector: np.ndarray, limit: int) -> tuple[list[Match], float]:
         """The ``limit`` most similar sentences, scored by cosine similarity, best first, and the
