@@ -176,26 +176,35 @@ def accuracy(runs: list[tuple[Query, Candidates]], thresholds: Thresholds) -> fl
     return (statistics.mean(positives) + statistics.mean(negatives)) / 2
 
 
-def calibrate(runs: list[tuple[Query, Candidates]]) -> Thresholds:
-    """The thresholds of best balanced accuracy; of a plateau of equally good ones, the middle
-    (per threshold, the median of the plateau's values), so neither side's margin is thin."""
-    grid = [
-        Thresholds(f, s, m)
-        for f, s, m in itertools.product(
-            [x / 100 for x in range(60, 96, 5)],
-            [x / 100 for x in range(76, 91, 1)],
-            [x / 100 for x in range(0, 11, 1)],
+def sweep(runs: list[tuple[Query, Candidates]], shipped: Thresholds) -> None:
+    """Balanced accuracy as each threshold moves, the others held at their shipped values:
+    the table the shipped thresholds were read from."""
+    print("\n| threshold | value | positives found | negatives rejected | balanced accuracy |")
+    print("|---|---|---|---|---|")
+    settings: list[tuple[str, float, Thresholds]] = [
+        (
+            "semantic lead",
+            m / 1000,
+            Thresholds(shipped.fuzzy, shipped.semantic_floor, m / 1000),
         )
+        for m in range(30, 71, 5)
+    ] + [
+        (
+            "fuzzy score",
+            f / 100,
+            Thresholds(f / 100, shipped.semantic_floor, shipped.semantic_margin),
+        )
+        for f in range(60, 96, 5)
     ]
-    scored = [(accuracy(runs, t), t) for t in grid]
-    best = max(a for a, _ in scored)
-    plateau = [t for a, t in scored if a == best]
-    middle = Thresholds(
-        statistics.median_low(sorted(t.fuzzy for t in plateau)),
-        statistics.median_low(sorted(t.semantic_floor for t in plateau)),
-        statistics.median_low(sorted(t.semantic_margin for t in plateau)),
-    )
-    return middle if middle in plateau else plateau[len(plateau) // 2]
+    for name, value, thresholds in settings:
+        positives = [correct(q, decide(c, thresholds)) for q, c in runs if q.source is not None]
+        negatives = [correct(q, decide(c, thresholds)) for q, c in runs if q.source is None]
+        mark = " (shipped)" if thresholds == shipped else ""
+        print(
+            f"| {name} | {value:.3f}{mark} | {100 * statistics.mean(positives):.1f}% | "
+            f"{100 * statistics.mean(negatives):.1f}% | "
+            f"{100 * accuracy(runs, thresholds):.1f}% |"
+        )
 
 
 def distribution(runs: list[tuple[Query, Candidates]]) -> None:
@@ -219,7 +228,9 @@ def distribution(runs: list[tuple[Query, Candidates]]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=20, help="articles per dataset")
-    parser.add_argument("--calibrate", action="store_true", help="grid-search the thresholds")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="also sweep each threshold on the calibration half"
+    )
     parser.add_argument("--dump", type=Path, help="also write every query's candidates (JSONL)")
     args = parser.parse_args()
     rng = random.Random(4)
@@ -250,8 +261,6 @@ def main() -> int:
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
     thresholds = Thresholds()
-    if args.calibrate:
-        thresholds = calibrate([(q, c) for q, c in runs if q.split == 0])
     test = [(q, c) for q, c in runs if q.split == 1]
 
     sentences = len(finder.sentences.keys)
@@ -264,7 +273,7 @@ def main() -> int:
         f"4-bit), one thread. Setup (load model, embed every sentence): {setup:.1f} s."
     )
     print(
-        f"\nThresholds{' (calibrated on the even-numbered articles)' if args.calibrate else ''}: "
+        "\nThresholds (rag/find/thresholds.py): "
         f"fuzzy ≥ {thresholds.fuzzy:.2f}; semantic cosine ≥ {thresholds.semantic_floor:.2f} "
         f"and ≥ {thresholds.semantic_margin:.2f} above the runners-up.\n"
     )
@@ -308,8 +317,11 @@ def main() -> int:
         "top match lies in the right paragraph and, for French quotes, overlaps the quoted "
         "sentence; a negative counts when `found` is false."
     )
-    print("\nScore distributions over all queries (min / median / max), for calibration:")
+    print("\nScore distributions over all queries (min / median / max):")
     distribution(runs)
+    if args.calibrate:
+        print("\nCalibration half (even-numbered articles), one threshold moved at a time:")
+        sweep([(q, c) for q, c in runs if q.split == 0], thresholds)
     return 0
 
 

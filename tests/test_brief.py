@@ -98,9 +98,7 @@ def _candidates(seed_assistant, count):
     from rag.brief.summarise import extractive_bullets
 
     document = next(iter(seed_assistant.snapshot().documents.values()))
-    bullets = extractive_bullets(
-        [document], seed_assistant.sentence_store, BriefCache(None), count
-    )
+    bullets = extractive_bullets([document], seed_assistant.sentence_store, BriefCache(None), count)
     return document, bullets
 
 

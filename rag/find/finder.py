@@ -79,7 +79,10 @@ class Finder:
         matches = matches[:limit]
         background = 0.0
         if folded_query:
-            similar, background = self.sentences.search(self.embedder.embed_query(query), limit)
+            # A quote is a statement like the sentences, so both sides get e5's "passage:" role;
+            # on the seed article this doubled the lead of translations over absent sentences.
+            vector = self.embedder.embed_passages([query])[0]
+            similar, background = self.sentences.search(vector, limit)
             matches.extend(similar)
         return Candidates(matches, background)
 
