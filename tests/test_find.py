@@ -155,3 +155,17 @@ def test_sentence_vectors_persist_per_document_version(seed_assistant):
     assert result.query.startswith("Which chip")
     document = next(iter(fresh.snapshot().documents.values()))
     assert (fresh.layout.root / "sentences" / f"{document.content_hash}.npy").exists()
+
+
+def test_a_one_sentence_corpus_never_finds_by_meaning_alone(embedder):
+    from rag.find.finder import Finder
+    from rag.ingest.loader import text_hash
+    from rag.retrieval.evidence import SentenceVectors
+    from rag.store.sentence_vectors import DocumentSentenceVectors
+    from rag.types import Document
+
+    text = "Huawei a présenté une nouvelle puce."
+    document = Document("one.txt", text, text_hash(text), "one", "fr", ((0, len(text)),))
+    finder = Finder([document], embedder, DocumentSentenceVectors(None, SentenceVectors(embedder)))
+    assert not finder.find("Nvidia's revenue doubled last quarter.").found
+    assert finder.find("Huawei a présenté une nouvelle puce").found  # exact still works

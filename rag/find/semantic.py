@@ -41,8 +41,11 @@ class SentenceIndex:
             return [], 0.0
         similarity = self.vectors @ query_vector
         order = np.argsort(-similarity)
-        runners_up = similarity[order[1:BACKGROUND_RANKS]]
-        background = float(runners_up.mean()) if len(runners_up) else 0.0
+        runners_up = list(similarity[order[1:BACKGROUND_RANKS]])
+        # Too few sentences to tell the best from the rest: missing runners-up count as ties,
+        # so a corpus of one or two sentences never "finds" a text by meaning alone.
+        runners_up += [similarity[order[0]]] * (BACKGROUND_RANKS - 1 - len(runners_up))
+        background = float(np.mean(runners_up))
         best = order[:limit]
         matches = [
             Match(
