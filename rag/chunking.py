@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from rag.types import Chunk, Document, Span
 
@@ -30,7 +31,7 @@ _MAX_SENTENCE_CHARS = 1000
 
 
 @lru_cache(maxsize=16)
-def _segmenter(language: str):  # type: ignore[no-untyped-def]
+def _segmenter(language: str) -> Any:
     import pysbd
 
     return pysbd.Segmenter(language=language if language in _PYSBD_LANGUAGES else "en", clean=False)

@@ -7,12 +7,16 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from rag import __version__
 from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from rag.indexer import IndexReport
+    from rag.pipeline import Assistant
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -49,7 +53,7 @@ def _progress_bar(
     return update, lambda: bar[0].close() if bar else None
 
 
-def _assistant(settings: Settings, build_if_missing: bool = True):  # type: ignore[no-untyped-def]
+def _assistant(settings: Settings, build_if_missing: bool = True) -> Assistant:
     from rag.pipeline import Assistant
 
     assistant = Assistant(settings)
@@ -64,7 +68,7 @@ def _assistant(settings: Settings, build_if_missing: bool = True):  # type: igno
     return assistant
 
 
-def _run_index(assistant, rebuild: bool = False, progress: bool = True):  # type: ignore[no-untyped-def]
+def _run_index(assistant: Assistant, rebuild: bool = False, progress: bool = True) -> IndexReport:
     update, close = _progress_bar(progress)
     try:
         return assistant.index(rebuild=rebuild, progress=update)

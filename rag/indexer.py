@@ -100,12 +100,17 @@ class Indexer:
             return self._update(corpus, progress)
 
     def _wipe(self) -> None:
-        for path in (self.layout.manifest, self.layout.documents, self.layout.chroma):
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
-        self._vectors = None
+        self.layout.manifest.unlink(missing_ok=True)
+        shutil.rmtree(self.layout.documents, ignore_errors=True)
+        # Chroma keeps one client per path inside the process: deleting its folder under it
+        # leaves a read-only database, so empty the store through the client when it opens.
+        try:
+            vectors = self._vectors or open_vector_store(self.settings)
+            vectors.delete_documents(sorted(vectors.doc_ids()))
+            self._vectors = vectors
+        except IndexProblem:
+            shutil.rmtree(self.layout.chroma, ignore_errors=True)
+            self._vectors = None
 
     def _update(self, corpus: Path, progress: Progress | None) -> IndexReport:
         started = time.perf_counter()

@@ -68,12 +68,9 @@ class Assistant:
     def index(
         self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
     ) -> IndexReport:
-        if rebuild:
-            self._vectors = None
-        report = Indexer(self.settings, self.embedder, None if rebuild else self.vectors).run(
+        report = Indexer(self.settings, self.embedder, self._vectors).run(
             rebuild=rebuild, progress=progress
         )
-        self._vectors = None if rebuild else self._vectors
         self._snapshot = None
         return report
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,3 +29,21 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Address the web app listens on.")
     port: int = Field(7860, description="Port the web app listens on.")
+    auth: str | None = Field(
+        None,
+        description="Web app logins as 'user:password' pairs separated by commas; off when unset.",
+    )
+    upload_max_mb: int = Field(20, ge=1, le=50, description="Largest file the web app accepts.")
+    upload_types: str = Field(
+        ".txt,.md,.markdown,.html,.htm,.pdf,.docx",
+        description="File types the web app accepts for upload, comma-separated.",
+    )
+
+    @field_validator("auth")
+    @classmethod
+    def _logins(cls, value: str | None) -> str | None:
+        for pair in (value or "").split(",") if value and value.strip() else []:
+            user, _, password = pair.strip().partition(":")
+            if not user or not password:
+                raise ValueError("expected 'user:password' pairs separated by commas")
+        return value

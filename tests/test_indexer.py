@@ -1,4 +1,4 @@
-"""Incremental indexing: nothing re-embedded when nothing changed; interruptions never half-serve."""
+"""Incremental indexing: nothing re-embedded when unchanged; interruptions never half-serve."""
 
 from __future__ import annotations
 
