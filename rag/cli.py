@@ -182,8 +182,7 @@ def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
         _emit(briefing.to_json())
         return 0
     for bullet in briefing.bullets:
-        marks = "".join(f"[{c.n}]" for c in bullet.citations)
-        print(f"- {bullet.text} {marks}")
+        print(f"- {bullet.text}")
     print()
     for citation in dict.fromkeys(c for b in briefing.bullets for c in b.citations):
         print(f"  [{citation.n}] {citation.source} [{citation.start}:{citation.end}]")

@@ -43,6 +43,8 @@ def test_every_bullet_cites_its_sentences_verbatim_in_reading_order(seed_assista
             assert citation.quote == document.text[citation.start : citation.end]
             assert (citation.start, citation.end) in document.sentences
             assert " ".join(citation.quote.split()) in " ".join(bullet.text.split())
+        markers = "".join(f"[{c.n}]" for c in bullet.citations)
+        assert bullet.text.endswith(" " + markers)
         starts.append(bullet.citations[0].start)
     assert starts == sorted(starts)
     numbers = [c.n for bullet in briefing.bullets for c in bullet.citations]
@@ -136,6 +138,7 @@ def test_abstractive_bullets_keep_only_supported_ones_and_fill_up(seed_assistant
     ("draft", "expected"),
     [
         ("- First point [1].\n- Second [2, 1]", [("First point.", [1]), ("Second", [2, 1])]),
+        ("- Trailing marker. [2]", [("Trailing marker.", [2])]),
         ("1. Numbered [2]\n* Starred [1][2]", [("Numbered", [2]), ("Starred", [1, 2])]),
         ("- Unknown marker [7]\n- No marker\n\n", []),
     ],

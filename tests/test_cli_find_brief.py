@@ -66,4 +66,4 @@ def test_gradio_app_exposes_find_and_brief(seed_assistant):
         find("La trajectoire de Huawei est un exemple.")
         == seed_assistant.find("La trajectoire de Huawei est un exemple.").to_json()
     )
-    assert brief(2)["bullets"] == seed_assistant.brief(bullets=2).to_json()["bullets"]
+    assert brief("", 2)["bullets"] == seed_assistant.brief(bullets=2).to_json()["bullets"]

@@ -28,8 +28,9 @@ Supports = Callable[[str, Sequence[Citation]], bool]
 
 
 def parse_bullets(draft: str, candidates: Sequence[Citation]) -> list[Bullet]:
-    """Lines of the draft with their ``[n]`` markers mapped to the candidate sentences; lines
-    without a marker that exists are dropped: an uncited point cannot be checked."""
+    """Lines of the draft with their ``[n]`` markers mapped to the candidate sentences and
+    taken out of the text; lines without a marker that exists are dropped: an uncited point
+    cannot be checked."""
     bullets = []
     for line in draft.splitlines():
         numbers = [int(n) for group in MARKER.findall(line) for n in re.split(r"\s*,\s*", group)]
@@ -77,14 +78,15 @@ def abstractive_bullets(
         if len(kept) >= count:
             break
         if not any((c.source, c.start) in used for c in bullet.citations):
-            kept.append(bullet)
+            kept.append(Bullet(MARKER.sub("", bullet.text).strip(), bullet.citations))
     order = {source: i for i, source in enumerate(documents)}
     kept.sort(key=lambda b: (order[b.citations[0].source], b.citations[0].start))
     return renumber(kept)
 
 
 def renumber(bullets: Sequence[Bullet]) -> list[Bullet]:
-    """Citation numbers in order of first appearance across the bullets."""
+    """Citation numbers in order of first appearance across the bullets, written as markers
+    at the end of each bullet's (marker-free) text."""
     numbers: dict[tuple[str, int, int], int] = {}
     result = []
     for bullet in bullets:
@@ -92,5 +94,5 @@ def renumber(bullets: Sequence[Bullet]) -> list[Bullet]:
         for c in bullet.citations:
             n = numbers.setdefault((c.source, c.start, c.end), len(numbers) + 1)
             citations.append(Citation(n, c.source, c.start, c.end, c.quote))
-        result.append(Bullet(bullet.text, tuple(citations)))
+        result.append(Bullet.marked(bullet.text, tuple(citations)))
     return result

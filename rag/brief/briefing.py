@@ -10,10 +10,18 @@ from rag.types import Citation
 
 @dataclass(frozen=True)
 class Bullet:
-    """One point of a briefing and the sentences it rests on (``quote`` verbatim at offsets)."""
+    """One point of a briefing and the sentences it rests on (``quote`` verbatim at offsets).
+
+    ``text`` ends with the ``[n]`` markers of its citations, as an answer's text does.
+    """
 
     text: str
     citations: tuple[Citation, ...]
+
+    @classmethod
+    def marked(cls, text: str, citations: tuple[Citation, ...]) -> Bullet:
+        """A bullet whose text is ``text`` followed by its citations' markers."""
+        return cls(f"{text} {''.join(f'[{c.n}]' for c in citations)}", citations)
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "citations": [c.to_json() for c in self.citations]}

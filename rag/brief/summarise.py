@@ -54,5 +54,5 @@ def extractive_bullets(
                 Citation(number, document.source, start, end, document.text[start:end])
             )
         text = " ".join(_LINE_BREAKS.sub(" ", c.quote) for c in citations)
-        bullets.append(Bullet(text, tuple(citations)))
+        bullets.append(Bullet.marked(text, tuple(citations)))
     return bullets
