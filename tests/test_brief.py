@@ -169,3 +169,43 @@ def test_a_configured_generator_writes_the_briefing_through_the_pipeline(
     assert texts[0].startswith("The statement, published on Tuesday")
     assert not any("iPhone" in t for t in texts)
     assert "Bureau de l’industrie" in generator.requests[0].passages[0].chunk.text
+
+
+SECOND_DOCUMENT = """Solar power in Kenya
+
+Kenya installed more off-grid solar systems last year than any other African country, the \
+energy ministry said on Monday.
+
+Most of the systems are small home kits sold on credit and paid off by mobile money over a \
+year or two.
+
+Critics say the kits rarely power more than lights and a phone charger, and that the loans \
+carry high interest rates for poor households.
+
+The ministry plans to connect every household to electricity by 2030, mostly through \
+mini-grids in rural areas.
+"""
+
+
+def test_a_document_set_is_briefed_by_map_reduce_over_documents(tmp_path, embedder):
+    import shutil
+
+    from rag.settings import Settings
+    from tests.conftest import SEED_FILE
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_FILE, corpus / "a-seed.txt")
+    (corpus / "b-solar.txt").write_text(SECOND_DOCUMENT, encoding="utf-8")
+    assistant = Assistant(
+        Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=embedder
+    )
+    assistant.index()
+    calls: list[tuple[int, int]] = []
+    briefing = assistant.brief(bullets=6, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 2), (2, 2)]
+    sources = [bullet.citations[0].source for bullet in briefing.bullets]
+    assert set(sources) == {"a-seed.txt", "b-solar.txt"}
+    assert sources == sorted(sources)  # documents in order, each told in its own order
+    assert [s["source"] for s in briefing.sources] == ["a-seed.txt", "b-solar.txt"]
+    assert len(list((tmp_path / "index" / "briefs").glob("*.npz"))) == 2
