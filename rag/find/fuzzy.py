@@ -14,6 +14,8 @@ from rag.types import Document
 MIN_QUERY_CHARS = 12
 # Windows whose partial score is below this are not worth an alignment.
 _SHORTLIST_CUTOFF = 50.0
+# Up to this query length rapidfuzz aligns with bit-parallel code, fast on any text.
+_BIT_PARALLEL_CHARS = 64
 
 
 def sentence_windows(document: Document, folded: Normalised, length: int) -> list[tuple[int, int]]:
@@ -42,10 +44,21 @@ def find_fuzzy(
     # Slack lets the alignment slide across sentence starts and absorb inserted words.
     windows = sentence_windows(document, folded, len(query) + max(40, len(query) // 2))
     texts = [folded.text[start:end] for start, end in windows]
+    nearby = list(range(len(texts)))
+    if len(query) > _BIT_PARALLEL_CHARS:
+        # Past 64 characters partial_ratio slides the query over every window: seconds on a
+        # long document. A plain ratio against windows barely longer than the query ranks
+        # the right one among the first few; partial_ratio then picks among those.
+        nearby = [i for _, _, i in process.extract(query, texts, scorer=fuzz.ratio, limit=20)]
     best: tuple[float, int, int] | None = None
-    for _, _, index in process.extract(
-        query, texts, scorer=fuzz.partial_ratio, limit=shortlist, score_cutoff=_SHORTLIST_CUTOFF
+    for _, _, position in process.extract(
+        query,
+        [texts[i] for i in nearby],
+        scorer=fuzz.partial_ratio,
+        limit=shortlist,
+        score_cutoff=_SHORTLIST_CUTOFF,
     ):
+        index = nearby[position]
         alignment = fuzz.partial_ratio_alignment(query, texts[index])
         if alignment is None:
             continue
