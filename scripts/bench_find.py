@@ -155,10 +155,8 @@ def xquad(articles: int, rng: random.Random) -> tuple[list[Document], list[Query
 
 def decide(candidates: Candidates, thresholds: Thresholds) -> tuple[str, int, int] | None:
     """The top match ``Finder.find`` would return, as (source, start, end), or None."""
-    for match in candidates.matches:
-        if thresholds.accepts(match, candidates.background):
-            return match.source, match.start, match.end
-    return None
+    accepted = candidates.accepted(thresholds)
+    return (accepted[0].source, accepted[0].start, accepted[0].end) if accepted else None
 
 
 def correct(query: Query, top: tuple[str, int, int] | None) -> bool:
@@ -297,7 +295,7 @@ def main() -> int:
             hits = sum(correct(q, decide(c, thresholds)) for q, c in rows)
             kinds: dict[str, int] = {}
             for _, c in rows:
-                top = next((m for m in c.matches if thresholds.accepts(m, c.background)), None)
+                top = next(iter(c.accepted(thresholds)), None)
                 name = top.kind if top else "none"
                 kinds[name] = kinds.get(name, 0) + 1
             times = [

@@ -169,3 +169,16 @@ def test_a_one_sentence_corpus_never_finds_by_meaning_alone(embedder):
     finder = Finder([document], embedder, DocumentSentenceVectors(None, SentenceVectors(embedder)))
     assert not finder.find("Nvidia's revenue doubled last quarter.").found
     assert finder.find("Huawei a présenté une nouvelle puce").found  # exact still works
+
+
+def test_a_translated_passage_of_several_sentences_finds_each_sentence(seed_assistant):
+    result = seed_assistant.find(
+        "The Chinese foreign ministry has repeatedly criticised the US crackdown on China's "
+        "semiconductor industry. Huawei has asked some Chinese tech companies to test its most "
+        "powerful processor yet, the Ascend 910D."
+    )
+    assert result.found
+    quotes = [m.quote for m in result.matches[:2]]
+    assert any(q.startswith("Le ministère chinois des Affaires étrangères") for q in quotes)
+    assert any(q.startswith("Plus récemment, la société a invité") for q in quotes)
+    assert all(m.kind == "semantic" for m in result.matches)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.chunking import split_sentences
 from rag.embedding import Embedder
 from rag.find.exact import find_normalised, find_verbatim
 from rag.find.fuzzy import find_fuzzy
@@ -15,13 +16,36 @@ from rag.find.thresholds import Thresholds
 from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.types import Document
 
+# Shorter pieces of a several-sentence query ("Yes.") mean nothing on their own.
+_MIN_PART_WORDS = 4
+
 
 @dataclass(frozen=True)
 class Candidates:
-    """A query's best matches of every kind before thresholds, and its semantic background."""
+    """A query's best matches of every kind before thresholds, with, for each semantic match,
+    the mean similarity of the runner-up sentences for its part of the query (else 0)."""
 
     matches: list[Match]
-    background: float  # mean similarity of the runner-up sentences; 0 when not computed
+    backgrounds: list[float]
+
+    @property
+    def background(self) -> float:
+        """The first semantic match's background (0 when there is none)."""
+        return next(
+            (
+                b
+                for m, b in zip(self.matches, self.backgrounds, strict=True)
+                if m.kind == "semantic"
+            ),
+            0.0,
+        )
+
+    def accepted(self, thresholds: Thresholds) -> list[Match]:
+        return [
+            m
+            for m, b in zip(self.matches, self.backgrounds, strict=True)
+            if thresholds.accepts(m, b)
+        ]
 
 
 def _overlaps(match: Match, kept: list[Match]) -> bool:
@@ -70,29 +94,42 @@ class Finder:
             for document in self.documents:
                 matches.extend(find_normalised(document, self.folded(document), folded_query))
         if matches:
-            return Candidates(matches[:limit], 0.0)
+            return Candidates(matches[:limit], [0.0] * len(matches[:limit]))
         for document in self.documents:
             match = find_fuzzy(document, self.folded(document), folded_query)
             if match is not None:
                 matches.append(match)
         matches.sort(key=lambda m: m.score, reverse=True)
         matches = matches[:limit]
-        background = 0.0
+        backgrounds = [0.0] * len(matches)
         if folded_query:
-            # A quote is a statement like the sentences, so both sides get e5's "passage:" role;
-            # on the seed article this doubled the lead of translations over absent sentences.
-            vector = self.embedder.embed_passages([query])[0]
-            similar, background = self.sentences.search(vector, limit)
-            matches.extend(similar)
-        return Candidates(matches, background)
+            for similar, background in self._semantic(query, limit):
+                matches.extend(similar)
+                backgrounds.extend([background] * len(similar))
+        return Candidates(matches, backgrounds)
+
+    def _semantic(self, query: str, limit: int) -> list[tuple[list[Match], float]]:
+        """The closest sentences to the query or, for a query of several sentences (a
+        translated paragraph), to each of them: each part is located on its own."""
+        parts = [query[s:e] for s, e in split_sentences(query, "en")]
+        parts = [p for p in parts if len(p.split()) >= _MIN_PART_WORDS]
+        if len(parts) < 2:
+            parts = [query]
+        # A quote is a statement like the sentences, so both sides get e5's "passage:" role;
+        # on the seed article this doubled the lead of translations over absent sentences.
+        vectors = self.embedder.embed_passages(parts)
+        searches = [self.sentences.search(vector, limit) for vector in vectors]
+        if len(parts) == 1:
+            return searches
+        # Each part's best sentence, then the runners-up: a paragraph's sentences come first.
+        return [(similar[:1], bg) for similar, bg in searches] + [
+            (similar[1:], bg) for similar, bg in searches
+        ]
 
     def find(self, query: str, limit: int = 5) -> FindResult:
         """Matches at or above their kind's threshold, best first, without overlapping spans."""
         kept: list[Match] = []
-        candidates = self.candidates(query, limit)
-        for match in candidates.matches:
-            if not self.thresholds.accepts(match, candidates.background):
-                continue
+        for match in self.candidates(query, limit).accepted(self.thresholds):
             if not _overlaps(match, kept):
                 kept.append(match)
         return FindResult(query, bool(kept), tuple(kept[:limit]))
