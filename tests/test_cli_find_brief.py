@@ -67,3 +67,18 @@ def test_gradio_app_exposes_find_and_brief(seed_assistant):
         == seed_assistant.find("La trajectoire de Huawei est un exemple.").to_json()
     )
     assert brief("", 2)["bullets"] == seed_assistant.brief(bullets=2).to_json()["bullets"]
+
+
+def test_find_reads_one_query_a_line_from_stdin(seed_env, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("La trajectoire de Huawei est un exemple.\n\nla trajectoire\n")
+    )
+    assert main(["find", "--json", "-"]) == 0
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["query"] for r in results] == [
+        "La trajectoire de Huawei est un exemple.",
+        "la trajectoire",
+    ]
+    assert all(r["found"] for r in results)
