@@ -51,7 +51,7 @@ def _assistant(settings: Settings, build_if_missing: bool = True):  # type: igno
     from rag.pipeline import Assistant
 
     assistant = Assistant(settings)
-    if build_if_missing and not assistant.layout.exists():
+    if build_if_missing and not assistant.store.exists():
         print(
             f"No index at {settings.index_dir}; building it from {settings.corpus_dir} first.",
             file=sys.stderr,
@@ -210,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     _quiet_libraries()
     args = build_parser().parse_args(argv)
+    from rag.embedding import EmbeddingUnavailable
     from rag.generation.base import GenerationError
     from rag.generation.registry import UnknownGenerator
     from rag.pipeline import QuestionError
@@ -224,7 +225,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = error.errors()[0]
         field = "RAG_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
         print(f"rag: invalid setting {field}: {first['msg']}", file=sys.stderr)
-    except (UserError, QuestionError, IndexProblem, UnknownGenerator, GenerationError) as error:
+    except (
+        UserError,
+        QuestionError,
+        IndexProblem,
+        UnknownGenerator,
+        GenerationError,
+        EmbeddingUnavailable,
+    ) as error:
         print(f"rag: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("rag: interrupted; the index keeps what was committed", file=sys.stderr)

