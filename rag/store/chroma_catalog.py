@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -46,7 +47,8 @@ class ChromaCatalog:
             self._documents = client.get_or_create_collection(
                 f"{prefix}-documents", embedding_function=None
             )
-        self._owner = f"{socket.gethostname()}:{os.getpid()}"
+        # host:pid names the writer to users; the token tells two writers in one process apart
+        self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     # -- manifest ------------------------------------------------------------------------
 
@@ -142,7 +144,7 @@ class ChromaCatalog:
     def _is_live(self, holder: dict[str, Any]) -> bool:
         if holder["owner"] == self._owner or holder["expires"] < time.time():
             return False
-        host, _, pid = str(holder["owner"]).rpartition(":")
+        host, pid, _ = str(holder["owner"]).rsplit(":", 2)
         if host == socket.gethostname():  # on this host a dead writer's lease is void at once
             try:
                 os.kill(int(pid), 0)
