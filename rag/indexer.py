@@ -20,10 +20,6 @@ from rag.store.manifest import DocumentRecord, Manifest
 from rag.store.registry import open_index_store
 from rag.types import Chunk, Document
 
-# Documents are committed in batches so that an interrupted run keeps most of its work
-# without rewriting the manifest after every single file.
-_COMMIT_EVERY_CHUNKS = 256
-
 Progress = Callable[[int, int], None]
 
 
@@ -76,10 +72,10 @@ class Indexer:
         settings: Settings,
         embedder: Embedder,
         store: IndexStore | None = None,
-        commit_every: int = _COMMIT_EVERY_CHUNKS,
+        commit_every: int | None = None,
     ):
         self.settings = settings
-        self.commit_every = commit_every
+        self.commit_every = commit_every or settings.commit_every_chunks
         self.embedder = embedder
         self._store = store
 

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(700, ge=100, description="Target chunk size in characters.")
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer generator.")
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
+    commit_every_chunks: int = Field(
+        256, ge=1, description="Chunks embedded between index commits (work kept if killed)."
+    )
 
     generator: str = Field("auto", description="extractive, llamacpp, openai, or auto.")
     answer_threshold: float | None = Field(
