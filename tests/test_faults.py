@@ -114,11 +114,14 @@ def test_other_questions_answer_or_decline_normally(seed_assistant: Assistant, q
 
 def test_limit_is_a_setting(seed_assistant: Assistant):
     roomy = Assistant(
-        seed_assistant.settings.model_copy(update={"max_question_chars": 300_000}),
+        seed_assistant.settings.model_copy(update={"max_question_chars": 5000}),
         embedder=seed_assistant.embedder,
     )
     roomy._store = seed_assistant.store
-    assert roomy.ask("Who is the CEO of OpenAI? " * 8000).text
+    question = "Who is the CEO of OpenAI? " * 100  # 2,600 characters: over the default limit
+    with pytest.raises(QuestionError):
+        seed_assistant.ask(question)
+    assert roomy.ask(question).text
 
 
 def test_cli_question_errors_are_one_line(seed_assistant: Assistant, monkeypatch, capsys):
