@@ -132,7 +132,9 @@ def main() -> int:
     env |= {"GRADIO_ANALYTICS_ENABLED": "False", "RAG_CORPUS_DIR": str(ROOT / "seeds")}
     env |= {"RAG_INDEX_DIR": str(work / "index")}
     try:
-        subprocess.run([sys.executable, "-m", "rag.cli", "index"], env=env, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "rag.cli", "index"], env=env, check=True, capture_output=True
+        )
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "rag.cli", "serve", "--port", str(port)],
@@ -161,7 +163,8 @@ def main() -> int:
     assert isinstance(per_question, list)
     print("## Load: concurrent askers on the web app, and batch `rag ask`\n")
     print(
-        f"Machine: {os.cpu_count()} CPUs ({platform.machine()}, shared with other work), "
+        f"Machine: {os.cpu_count()} CPUs ({platform.machine()}, shared with other work; "
+        f"load average {os.getloadavg()[0]:.1f} at the end), "
         f"Python {platform.python_version()}; seed corpus; extractive generator; "
         f"app queue concurrency 4. Command: `python scripts/bench_load.py "
         f"--clients {args.clients} --seconds {args.seconds:g} --cli-repeat {args.cli_repeat}`.\n"
