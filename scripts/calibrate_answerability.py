@@ -22,7 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag.pipeline import Assistant  # noqa: E402
-from rag.retrieval.answerability import Features, confidence, features  # noqa: E402
+from rag.retrieval.answerability import (  # noqa: E402
+    CROSS_LINGUAL_SHIFT,
+    THRESHOLD,
+    WEIGHTS,
+    Features,
+    confidence,
+    features,
+)
 from rag.settings import Settings  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -89,8 +96,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.features and args.features.exists():
         saved = json.loads(args.features.read_text())
-        rows = [(Features(**f), a) for f, a in saved["squad2"]]
-        dev_rows = [(Features(**f), a) for f, a in saved["dev"]]
+        fields = set(Features.__dataclass_fields__)
+
+        def load(f: dict[str, object]) -> Features:
+            return Features(**{k: v for k, v in f.items() if k in fields})  # type: ignore[arg-type]
+
+        rows = [(load(f), a) for f, a in saved["squad2"]]
+        dev_rows = [(load(f), a) for f, a in saved["dev"]]
         report(rows, dev_rows)
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,21 +139,34 @@ def main() -> None:
 
 
 def report(rows: list[tuple[Features, bool]], dev_rows: list[tuple[Features, bool]]) -> None:
-    def matrix(data: list[tuple[Features, bool]]) -> tuple[np.ndarray, np.ndarray]:
-        x = np.array([[f.similarity, f.coverage if f.same_language else 0.5] for f, _ in data])
-        return x, np.array([float(a) for _, a in data])
+    def shifted(f: Features) -> float:
+        return f.similarity + (0.0 if f.same_language else CROSS_LINGUAL_SHIFT)
 
-    x, y = matrix(rows + dev_rows)
+    x = np.array([[shifted(f)] for f, _ in rows])
+    y = np.array([float(a) for _, a in rows])
     w = fit(x, y)
-    print(f"weights: bias={w[0]:.2f} similarity={w[1]:.2f} coverage={w[2]:.2f}")
-    print(f"base rate answerable: squad {np.mean([a for _, a in rows]):.3f}")
+    print(f"fitted on squad2: bias={w[0]:.2f} similarity={w[1]:.2f}")
+    print(f"committed: {WEIGHTS} threshold={THRESHOLD} shift={CROSS_LINGUAL_SHIFT}")
+
+    def scored(data: list[tuple[Features, bool]]) -> tuple[np.ndarray, np.ndarray]:
+        return np.array([confidence(f) for f, _ in data]), np.array([int(a) for _, a in data])
+
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    accuracies = {}
     for name, data in (("squad2", rows), ("dev", dev_rows)):
-        scores = np.array([confidence(f) for f, _ in data])
-        labels = np.array([int(a) for _, a in data])
-        accuracy = float(((scores >= 0.5) == labels.astype(bool)).mean())
+        scores, labels = scored(data)
+        accuracies[name] = np.array([((scores >= t) == labels.astype(bool)).mean() for t in grid])
+        declined = scores < THRESHOLD
+        precision = float((labels[declined] == 0).mean()) if declined.any() else 0.0
+        recall = float(declined[labels == 0].mean())
+        accuracy = float(((scores >= THRESHOLD) == labels.astype(bool)).mean())
         print(
-            f"{name}: n={len(data)} AUROC(current weights)={auroc(scores, labels):.3f} accuracy@0.5={accuracy:.3f}"
+            f"{name}: n={len(data)} AUROC={auroc(scores, labels):.3f} at threshold {THRESHOLD}: "
+            f"accuracy={accuracy:.3f} refusal precision={precision:.3f} recall={recall:.3f}"
         )
+    macro = (accuracies["squad2"] + accuracies["dev"]) / 2
+    best = grid[macro == macro.max()]
+    print(f"best mean accuracy {macro.max():.3f} for thresholds {best.min():.2f}..{best.max():.2f}")
 
 
 if __name__ == "__main__":
