@@ -266,7 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--json", action="store_true", help="one JSON object per query")
     find.set_defaults(run=cmd_find)
 
-    brief = commands.add_parser("brief", help="a short briefing with a cited sentence per bullet")
+    brief = commands.add_parser(
+        "brief", help="a short briefing whose bullets cite the documents verbatim"
+    )
     brief.add_argument("--bullets", type=int, default=7, help="number of bullets (default 7)")
     brief.add_argument("--source", default=None, help="brief on this document only")
     brief.add_argument(
