@@ -1,4 +1,4 @@
-"""The ``rag`` command line: index, ask, retrieve, show and serve, each with ``--json``."""
+"""The ``rag`` command line: index, ask, retrieve, find, brief, show and serve, with ``--json``."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ def _emit(data: dict[str, Any]) -> None:
     print(json.dumps(data, ensure_ascii=False), flush=True)
 
 
-def _progress_bar(enabled: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+def _progress_bar(
+    enabled: bool, unit: str = "chunk", desc: str = "Embedding"
+) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
     if not enabled:
         return None, lambda: None
     from tqdm import tqdm
@@ -45,7 +47,7 @@ def _progress_bar(enabled: bool) -> tuple[Callable[[int, int], None] | None, Cal
 
     def update(done: int, total: int) -> None:
         if not bar:
-            bar.append(tqdm(total=total, unit="chunk", desc="Embedding", file=sys.stderr))
+            bar.append(tqdm(total=total, unit=unit, desc=desc, file=sys.stderr))
         bar[0].update(done - bar[0].n)
 
     return update, lambda: bar[0].close() if bar else None
@@ -55,7 +57,7 @@ def _assistant(settings: Settings, build_if_missing: bool = True) -> Assistant:
     from rag.pipeline import Assistant
 
     assistant = Assistant(settings)
-    if build_if_missing and not assistant.layout.exists():
+    if build_if_missing and not assistant.store.exists():
         print(
             f"No index at {settings.index_dir}; building it from {settings.corpus_dir} first.",
             file=sys.stderr,
@@ -86,7 +88,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             f"Indexed {report.documents} documents ({report.chunks} chunks) from {settings.corpus_dir} "
             f"in {report.seconds:.1f} s: {report.added} added, {report.updated} updated, "
             f"{report.removed} removed, {report.unchanged} unchanged; "
-            f"{report.passages_embedded} passages embedded."
+            f"{report.passages_embedded} passages embedded; {len(report.skipped)} files skipped."
         )
         for skipped in report.skipped:
             print(f"  skipped {skipped}")
@@ -175,6 +177,63 @@ def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _queries(given: list[str]) -> list[str]:
+    # "-" reads one query a line from stdin, so a file of quotes costs one model load.
+    queries: list[str] = []
+    for query in given:
+        if query == "-":
+            queries.extend(line for line in sys.stdin.read().splitlines() if line.strip())
+        else:
+            queries.append(query)
+    return queries
+
+
+def cmd_find(args: argparse.Namespace, settings: Settings) -> int:
+    if args.limit < 1:
+        raise UserError("--limit must be at least 1")
+    assistant = _assistant(settings)
+    for query in _queries(args.queries):
+        result = assistant.find(query, limit=args.limit)
+        if args.json:
+            _emit(result.to_json())
+            continue
+        print(query)
+        if not result.found:
+            print("  not found in the documents")
+        for match in result.matches:
+            print(
+                f"  {match.kind} {match.score:.2f} {match.source} [{match.start}:{match.end}] "
+                f"{match.quote}"
+            )
+        print()
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
+    if args.bullets < 1:
+        raise UserError("--bullets must be at least 1")
+    assistant = _assistant(settings)
+    show_progress = not args.json and sys.stderr.isatty()
+    update, close = _progress_bar(show_progress, unit="document", desc="Briefing")
+    try:
+        briefing = assistant.brief(
+            bullets=args.bullets, source=args.source, language=args.lang, progress=update
+        )
+    finally:
+        close()
+    if args.json:
+        _emit(briefing.to_json())
+        return 0
+    for bullet in briefing.bullets:
+        print(f"- {bullet.text}")
+    print()
+    for citation in dict.fromkeys(c for b in briefing.bullets for c in b.citations):
+        print(f"  [{citation.n}] {citation.source} [{citation.start}:{citation.end}]")
+    for warning in briefing.warnings:
+        print(f"rag: note: {warning}", file=sys.stderr)
+    return 0
+
+
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(settings)
     snapshot = assistant.snapshot()
@@ -245,6 +304,27 @@ def build_parser() -> argparse.ArgumentParser:
     retrieve.add_argument("--json", action="store_true", help="one JSON object per question")
     retrieve.set_defaults(run=cmd_retrieve)
 
+    find = commands.add_parser(
+        "find", help="locate quotes, paraphrases or translations in the documents"
+    )
+    find.add_argument(
+        "queries", nargs="+", metavar="TEXT", help="text to locate; '-' reads one per line"
+    )
+    find.add_argument("--limit", type=int, default=5, help="most matches per query (default 5)")
+    find.add_argument("--json", action="store_true", help="one JSON object per query")
+    find.set_defaults(run=cmd_find)
+
+    brief = commands.add_parser(
+        "brief", help="a short briefing whose bullets cite the documents verbatim"
+    )
+    brief.add_argument("--bullets", type=int, default=7, help="number of bullets (default 7)")
+    brief.add_argument("--source", default=None, help="brief on this document only")
+    brief.add_argument(
+        "--lang", choices=["en", "fr"], default=None, help="briefing language (default: documents')"
+    )
+    brief.add_argument("--json", action="store_true", help="print the briefing as JSON")
+    brief.set_defaults(run=cmd_brief)
+
     show = commands.add_parser(
         "show", help="print a document's extracted text (what offsets index)"
     )
@@ -267,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     _quiet_libraries()
     args = build_parser().parse_args(argv)
+    from rag.embedding import EmbeddingUnavailable
     from rag.generation.base import GenerationError
     from rag.generation.registry import UnknownGenerator
     from rag.pipeline import QuestionError
@@ -281,7 +362,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = error.errors()[0]
         field = "RAG_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
         print(f"rag: invalid setting {field}: {first['msg']}", file=sys.stderr)
-    except (UserError, QuestionError, IndexProblem, UnknownGenerator, GenerationError) as error:
+    except (
+        UserError,
+        QuestionError,
+        IndexProblem,
+        UnknownGenerator,
+        GenerationError,
+        EmbeddingUnavailable,
+    ) as error:
         print(f"rag: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("rag: interrupted; the index keeps what was committed", file=sys.stderr)

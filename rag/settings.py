@@ -17,9 +17,30 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(Path("seeds"), description="Folder of documents to index.")
     index_dir: Path = Field(Path("index"), description="Where the built index is stored.")
 
+    chroma_url: str | None = Field(
+        None, description="Chroma server URL (http://host:port); unset: embedded in index_dir."
+    )
+    chroma_prefix: str = Field(
+        "rag",
+        pattern=r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,40}$",
+        description="Collection name prefix on a Chroma server: one index per prefix.",
+    )
+    embed_base_url: str | None = Field(
+        None, description="OpenAI-compatible embeddings server (…/v1); unset: embed in-process."
+    )
+    embed_model: str = Field("multilingual-e5-small", description="Model name sent to it.")
+    embed_prefixes: bool = Field(
+        False, description="Prepend e5's 'query: '/'passage: ' (servers that don't, e.g. TEI)."
+    )
+    embed_timeout_s: float = Field(60.0, gt=0, description="Embeddings server request timeout.")
+    embed_concurrency: int = Field(4, ge=1, description="Embedding requests in flight at once.")
+
     chunk_chars: int = Field(700, ge=100, description="Target chunk size in characters.")
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer generator.")
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
+    commit_every_chunks: int = Field(
+        256, ge=1, description="Chunks embedded between index commits (work kept if killed)."
+    )
 
     generator: str = Field("auto", description="extractive, llamacpp, openai, or auto.")
     model_dir: Path | None = Field(
@@ -50,6 +71,9 @@ class Settings(BaseSettings):
     )
 
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused.")
+    max_document_chars: int = Field(
+        1_000_000, ge=1000, description="Files whose text is longer are skipped, with a reason."
+    )
 
     host: str = Field("127.0.0.1", description="Address the web app listens on.")
     port: int = Field(7860, description="Port the web app listens on.")

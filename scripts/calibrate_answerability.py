@@ -13,6 +13,7 @@ import json
 import random
 import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag.pipeline import Assistant  # noqa: E402
-from rag.retrieval.answerability import Features, confidence, features  # noqa: E402
+from rag.retrieval.answerability import (  # noqa: E402
+    CROSS_LINGUAL_SHIFT,
+    THRESHOLD,
+    WEIGHTS,
+    Features,
+    confidence,
+    features,
+)
 from rag.settings import Settings  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -84,7 +92,19 @@ def fit(x: np.ndarray, y: np.ndarray, steps: int = 20000, rate: float = 0.5) -> 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=2000)
+    parser.add_argument("--features", type=Path, help="reuse (or save) computed features here")
     args = parser.parse_args()
+    if args.features and args.features.exists():
+        saved = json.loads(args.features.read_text())
+        fields = set(Features.__dataclass_fields__)
+
+        def load(f: dict[str, object]) -> Features:
+            return Features(**{k: v for k, v in f.items() if k in fields})  # type: ignore[arg-type]
+
+        rows = [(load(f), a) for f, a in saved["squad2"]]
+        dev_rows = [(load(f), a) for f, a in saved["dev"]]
+        report(rows, dev_rows)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
@@ -106,22 +126,47 @@ def main() -> None:
         )
         dev_assistant.index()
         dev_rows = collect(dev_assistant, [(q["q"], q["answerable"]) for q in dev])
-
-    def matrix(data: list[tuple[Features, bool]]) -> tuple[np.ndarray, np.ndarray]:
-        x = np.array([[f.similarity, f.coverage if f.same_language else 0.5] for f, _ in data])
-        return x, np.array([float(a) for _, a in data])
-
-    x, y = matrix(rows + dev_rows)
-    w = fit(x, y)
-    print(f"weights: bias={w[0]:.2f} similarity={w[1]:.2f} coverage={w[2]:.2f}")
-    print(f"base rate answerable: squad {np.mean([a for _, a in rows]):.3f}")
-    for name, data in (("squad2", rows), ("dev", dev_rows)):
-        scores = np.array([confidence(f) for f, _ in data])
-        labels = np.array([int(a) for _, a in data])
-        accuracy = float(((scores >= 0.5) == labels.astype(bool)).mean())
-        print(
-            f"{name}: n={len(data)} AUROC(current weights)={auroc(scores, labels):.3f} accuracy@0.5={accuracy:.3f}"
+    if args.features:
+        args.features.write_text(
+            json.dumps(
+                {
+                    "squad2": [(asdict(f), a) for f, a in rows],
+                    "dev": [(asdict(f), a) for f, a in dev_rows],
+                }
+            )
         )
+    report(rows, dev_rows)
+
+
+def report(rows: list[tuple[Features, bool]], dev_rows: list[tuple[Features, bool]]) -> None:
+    def shifted(f: Features) -> float:
+        return f.similarity + (0.0 if f.same_language else CROSS_LINGUAL_SHIFT)
+
+    x = np.array([[shifted(f)] for f, _ in rows])
+    y = np.array([float(a) for _, a in rows])
+    w = fit(x, y)
+    print(f"fitted on squad2: bias={w[0]:.2f} similarity={w[1]:.2f}")
+    print(f"committed: {WEIGHTS} threshold={THRESHOLD} shift={CROSS_LINGUAL_SHIFT}")
+
+    def scored(data: list[tuple[Features, bool]]) -> tuple[np.ndarray, np.ndarray]:
+        return np.array([confidence(f) for f, _ in data]), np.array([int(a) for _, a in data])
+
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    accuracies = {}
+    for name, data in (("squad2", rows), ("dev", dev_rows)):
+        scores, labels = scored(data)
+        accuracies[name] = np.array([((scores >= t) == labels.astype(bool)).mean() for t in grid])
+        declined = scores < THRESHOLD
+        precision = float((labels[declined] == 0).mean()) if declined.any() else 0.0
+        recall = float(declined[labels == 0].mean())
+        accuracy = float(((scores >= THRESHOLD) == labels.astype(bool)).mean())
+        print(
+            f"{name}: n={len(data)} AUROC={auroc(scores, labels):.3f} at threshold {THRESHOLD}: "
+            f"accuracy={accuracy:.3f} refusal precision={precision:.3f} recall={recall:.3f}"
+        )
+    macro = (accuracies["squad2"] + accuracies["dev"]) / 2
+    best = grid[macro == macro.max()]
+    print(f"best mean accuracy {macro.max():.3f} for thresholds {best.min():.2f}..{best.max():.2f}")
 
 
 if __name__ == "__main__":

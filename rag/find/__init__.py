@@ -1,0 +1,1 @@
+"""Source-citation lookup: locate a quote, paraphrase or translation at exact offsets."""

@@ -1,0 +1,46 @@
+"""What `rag find` returns: located quotes with exact offsets, and the answer for one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+MatchKind = Literal["exact", "fuzzy", "semantic"]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A span that the query quotes or means: ``document.text[start:end] == quote``."""
+
+    source: str
+    start: int
+    end: int
+    quote: str
+    score: float  # 0..1; comparable within a kind, and exact > fuzzy > semantic in ranking
+    kind: MatchKind
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "score": round(self.score, 4),
+            "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True)
+class FindResult:
+    """Where one query's text occurs in the documents; ``found`` is false when nowhere."""
+
+    query: str
+    found: bool
+    matches: tuple[Match, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "found": self.found,
+            "matches": [m.to_json() for m in self.matches],
+        }
