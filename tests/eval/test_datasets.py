@@ -40,7 +40,6 @@ def test_every_question_points_at_documents_of_its_corpus(name: str) -> None:
 @pytest.mark.parametrize(("name", "sizes"), sorted(SIZES.items()))
 def test_sizes_match_the_published_sets(name: str, sizes: tuple[int | None, ...]) -> None:
     dataset = load_dataset(name)
-    n_docs, n_questions, n_unanswerable = sizes
     actual = (
         len(dataset.documents),
         len(dataset.questions),
