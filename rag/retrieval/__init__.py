@@ -1,0 +1,1 @@
+"""Retrieval building blocks shared by the pipeline and the evaluation: keyword analysis, fusion."""
