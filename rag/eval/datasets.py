@@ -32,7 +32,7 @@ def _squad_documents(
     by_text: dict[str, str] = {}
     sources: dict[tuple[int, int], str] = {}
     for i, article in enumerate(data["data"]):
-        title = article.get("title", "")
+        title = re.sub(r"<[^>]+>", "", article.get("title", ""))  # PIAF titles hold <i> tags
         for j, paragraph in enumerate(article["paragraphs"]):
             text = paragraph["context"]
             if text not in by_text:

@@ -43,6 +43,11 @@ class EmbeddingCache:
         np.savez(tmp, keys=np.array(keys), vectors=vectors)
         tmp.rename(self.folder / name)
 
+    def count_cached(self, texts: Sequence[str], kind: str) -> int:
+        """How many of ``texts`` would need no model call."""
+        self._load()
+        return sum(text_key(kind, t) in self._vectors for t in texts)
+
     def embed(self, texts: Sequence[str], kind: str, embed: EmbedFn) -> np.ndarray:
         """One row per text; ``kind`` ("query"/"passage") keeps the two prefixes apart."""
         self._load()
