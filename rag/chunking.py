@@ -5,17 +5,33 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from rag.types import Chunk, Document, Span
 
-_PYSBD_LANGUAGES = {"en", "fr", "es", "de", "it", "nl", "pt", "ru", "pl", "da", "el", "ar", "ja", "zh"}
+_PYSBD_LANGUAGES = {
+    "en",
+    "fr",
+    "es",
+    "de",
+    "it",
+    "nl",
+    "pt",
+    "ru",
+    "pl",
+    "da",
+    "el",
+    "ar",
+    "ja",
+    "zh",
+}
 _LINE = re.compile(r"[^\n]+")
 # A sentence longer than this (a table row, a minified line) is cut at whitespace.
 _MAX_SENTENCE_CHARS = 1000
 
 
 @lru_cache(maxsize=16)
-def _segmenter(language: str):  # type: ignore[no-untyped-def]
+def _segmenter(language: str) -> Any:
     import pysbd
 
     return pysbd.Segmenter(language=language if language in _PYSBD_LANGUAGES else "en", clean=False)
@@ -72,7 +88,9 @@ def split_sentences(text: str, language: str = "en") -> list[Span]:
             rest = _strip_span(line_text, cursor, len(line_text))
             if rest:
                 spans.extend(
-                    _cut_long(text, (line.start() + rest[0], line.start() + rest[1]), _MAX_SENTENCE_CHARS)
+                    _cut_long(
+                        text, (line.start() + rest[0], line.start() + rest[1]), _MAX_SENTENCE_CHARS
+                    )
                 )
     return spans
 

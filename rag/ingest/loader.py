@@ -59,7 +59,9 @@ def iter_corpus_files(root: Path, skipped: list[SkippedFile] | None = None) -> I
             if reader_for(path) is None:
                 if skipped is not None:
                     skipped.append(
-                        SkippedFile(relative_source(path, root), f"unsupported file type '{path.suffix}'")
+                        SkippedFile(
+                            relative_source(path, root), f"unsupported file type '{path.suffix}'"
+                        )
                     )
                 continue
             yield path

@@ -19,6 +19,23 @@ class Extracted:
     title: str | None
 
 
+_LATIN_CODE_PAGES = {
+    "cp1250",
+    "cp1252",
+    "cp1257",
+    "latin_1",
+    "iso8859_2",
+    "iso8859_15",
+    "iso8859_9",
+    "cp1254",
+    "mac_latin2",
+    "mac_roman",
+    "cp850",
+    "cp858",
+    "cp437",
+}
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 first (with or without BOM), else the encoding charset-normalizer detects."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -32,6 +49,13 @@ def decode_text(data: bytes) -> str:
     best = from_bytes(data).best()
     if best is None:
         raise UnreadableFile("not decodable as text in any known encoding")
+    # On short text the detector cannot tell Latin code pages apart (it reads "crème" as
+    # cp1250 "crčme"); Windows-1252 is by far the likeliest for French and English files.
+    if best.encoding in _LATIN_CODE_PAGES:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     return str(best)
 
 
@@ -51,7 +75,9 @@ def read_plain(data: bytes) -> Extracted:
 def read_markdown(data: bytes) -> Extracted:
     text = decode_text(data)
     heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-    return Extracted(text=text, title=heading.group(1).strip() if heading else _first_line_title(text))
+    return Extracted(
+        text=text, title=heading.group(1).strip() if heading else _first_line_title(text)
+    )
 
 
 _BLANK_RUNS = re.compile(r"\n\s*\n\s*")

@@ -1,1 +1,1 @@
-"""Retrieval building blocks shared by the pipeline and the evaluation: keyword analysis, fusion."""
+"""Finding the passages and sentences that answer a question: keyword, dense, fused."""

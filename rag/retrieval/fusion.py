@@ -1,35 +1,36 @@
-"""Combining ranked lists from several retrievers into one ranking."""
+"""Rank fusion of the dense and keyword result lists."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
-K = TypeVar("K", bound=Hashable)
-
-RRF_K = 60  # the constant of Cormack et al. (2009); small changes barely move results
+RRF_K = 60
 
 
-def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[K]], weights: Sequence[float] | None = None, k: int = RRF_K
-) -> list[tuple[K, float]]:
-    """Items by weighted sum of ``1 / (k + rank)`` over the rankings, best first; ties keep
-    the order in which items were first seen, so the result is deterministic."""
-    weights = weights if weights is not None else [1.0] * len(rankings)
-    scores: dict[K, float] = {}
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
-    return sorted(scores.items(), key=lambda pair: -pair[1])
+def fuse(
+    dense: Sequence[str],
+    keyword: Sequence[str],
+    keyword_weight: float,
+    dense_weight: float = 1.0,
+) -> list[tuple[str, float]]:
+    """Weighted reciprocal-rank fusion; ids ranked by the summed ``weight / (k + rank)``.
+
+    The keyword weight is passed in so callers can lower it when the keyword side has little
+    to go on (an English question over French text), instead of letting it drown the dense side.
+    """
+    scores: dict[str, float] = {}
+    for weight, ranking in ((dense_weight, dense), (keyword_weight, keyword)):
+        if weight <= 0:
+            continue
+        for rank, item in enumerate(ranking):
+            scores[item] = scores.get(item, 0.0) + weight / (RRF_K + rank + 1)
+    return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
 
 
-def keyword_weight(query_terms: Sequence[str], vocabulary: Mapping[str, int] | set[str]) -> float:
-    """Share of the query's keyword terms that occur in the corpus at all (0 when none).
-
-    A question in another language than the documents finds few of its words in them; its
-    BM25 ranking is then mostly noise and should count less in the fusion."""
+def term_coverage(query_terms: Sequence[str], vocabulary: Collection[str]) -> float:
+    """Share of the query's keyword terms that occur in the corpus at all (0 when none)."""
     if not query_terms:
         return 0.0
     return sum(1 for term in query_terms if term in vocabulary) / len(query_terms)
@@ -44,5 +45,8 @@ def minmax(scores: np.ndarray) -> np.ndarray:
 
 
 def convex_fusion(dense: np.ndarray, keyword: np.ndarray, keyword_share: float) -> np.ndarray:
-    """``(1 - w) * dense + w * keyword`` on min-max normalised scores of the same candidates."""
+    """``(1 - w) * dense + w * keyword`` on min-max normalised scores of the same candidates.
+
+    Unlike RRF this keeps how far apart the candidates are: a dense winner by a wide margin
+    is not overturned by a keyword list that is confident about something else."""
     return (1.0 - keyword_share) * minmax(dense) + keyword_share * minmax(keyword)

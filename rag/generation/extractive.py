@@ -1,0 +1,60 @@
+"""The default generator: quotes the sentences that answer, with ``[n]`` markers; needs no LLM."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rag.generation.base import Evidence, GenerationRequest
+
+# Questions asking to explain rather than name something get the sentence after the best one
+# too when it is nearly as relevant: news text often states a point, then its reason.
+_OPEN_QUESTION = re.compile(
+    r"^\s*(what|why|how(?! many| much)|describe|explain|que |qu['’]|pourquoi|comment|expliqu)",
+    re.IGNORECASE,
+)
+_FOLLOW_UP_MARGIN = 0.1
+_SHORT_SENTENCE = 50
+
+DECLINE = {
+    "en": "The documents don't say. None of the indexed passages answers this question.",
+    "fr": "Les documents ne le disent pas. Aucun des passages indexés ne répond à cette question.",
+}
+_LEAD = {"en": "According to {source}:", "fr": "D'après {source} :"}
+_OPEN_QUOTE = {"en": "“", "fr": "« "}
+_CLOSE_QUOTE = {"en": "”", "fr": " »"}
+
+
+def select_sentences(request: GenerationRequest) -> list[Evidence]:
+    """The best sentence, plus the one right after it when it completes the answer."""
+    if not request.evidence:
+        return []
+    best = request.evidence[0]
+    later = [e for e in request.evidence if e.source == best.source and e.start >= best.end]
+    following = min(later, key=lambda e: e.start, default=None)
+    # Evidence holds every sentence of the retrieved passages, so the nearest later one in the
+    # same passage is the next sentence of the document.
+    if following is not None and following.passage_number == best.passage_number:
+        close = following.score >= best.score - _FOLLOW_UP_MARGIN
+        short = len(following.text) <= _SHORT_SENTENCE
+        if close and (short or _OPEN_QUESTION.search(request.question)):
+            return [best, following]
+    return [best]
+
+
+class ExtractiveGenerator:
+    """Composes the answer from the document's own sentences, quoted verbatim."""
+
+    name = "extractive"
+
+    def generate(self, request: GenerationRequest) -> Iterator[str]:
+        language = request.language if request.language in DECLINE else "en"
+        if not request.evidence:
+            yield DECLINE[language]
+            return
+        chosen = select_sentences(request)
+        source = chosen[0].source
+        yield _LEAD[language].format(source=source)
+        for evidence in chosen:
+            quote = f"{_OPEN_QUOTE[language]}{evidence.text}{_CLOSE_QUOTE[language]}"
+            yield f" {quote} [{evidence.passage_number}]"

@@ -1,0 +1,250 @@
+"""Incremental indexing: embed only new or changed documents, commit each batch atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.chunking import chunk_document
+from rag.embedding import Embedder
+from rag.ingest import SkippedFile, iter_corpus_files, load_document
+from rag.ingest.loader import read_bytes, relative_source
+from rag.ingest.readers import UnreadableFile
+from rag.settings import Settings
+from rag.store.chroma import ChromaStore, open_persistent_collection
+from rag.store.documents import DocumentStore
+from rag.store.errors import IndexProblem
+from rag.store.layout import IndexLayout, writer_lock
+from rag.store.manifest import DocumentRecord, Manifest
+from rag.types import Chunk, Document
+
+# Documents are committed in batches so that an interrupted run keeps most of its work
+# without rewriting the manifest after every single file.
+_COMMIT_EVERY_CHUNKS = 256
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class IndexReport:
+    documents: int = 0
+    chunks: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    repaired: int = 0
+    passages_embedded: int = 0
+    skipped: list[SkippedFile] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "repaired": self.repaired,
+            "passages_embedded": self.passages_embedded,
+            "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class _Pending:
+    document: Document
+    chunks: list[Chunk]
+    file_hash: str
+    size: int
+    mtime_ns: int
+
+
+def _file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def open_vector_store(settings: Settings) -> ChromaStore:
+    return ChromaStore(open_persistent_collection(IndexLayout(settings.index_dir).chroma))
+
+
+class Indexer:
+    """Brings the index in line with the corpus folder; safe to interrupt at any point."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        vectors: ChromaStore | None = None,
+        commit_every: int = _COMMIT_EVERY_CHUNKS,
+    ):
+        self.settings = settings
+        self.commit_every = commit_every
+        self.embedder = embedder
+        self.layout = IndexLayout(settings.index_dir)
+        self._vectors = vectors
+
+    def run(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
+        corpus = self.settings.corpus_dir
+        if not corpus.is_dir():
+            raise IndexProblem(f"the corpus folder {corpus} does not exist or is not a folder")
+        with writer_lock(self.layout):
+            if rebuild:
+                self._wipe()
+            return self._update(corpus, progress)
+
+    def _wipe(self) -> None:
+        for path in (self.layout.manifest, self.layout.documents, self.layout.chroma):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+        self._vectors = None
+
+    def _update(self, corpus: Path, progress: Progress | None) -> IndexReport:
+        started = time.perf_counter()
+        report = IndexReport()
+        manifest = Manifest.load(self.layout.manifest, self.settings.chunk_chars)
+        if manifest.chunk_chars != self.settings.chunk_chars:
+            manifest = Manifest(documents={}, chunk_chars=self.settings.chunk_chars)
+        vectors = self._vectors or open_vector_store(self.settings)
+        store = DocumentStore(self.layout.documents)
+        report.repaired = self._repair(manifest, vectors, store)
+
+        pending: list[_Pending] = []
+        seen: set[str] = set()
+        for path in iter_corpus_files(corpus, report.skipped):
+            source = relative_source(path, corpus)
+            seen.add(source)
+            try:
+                item = self._check_file(path, corpus, manifest.documents.get(source))
+            except UnreadableFile as error:
+                report.skipped.append(SkippedFile(source, str(error)))
+                seen.discard(source)  # an unreadable file is dropped from the index, with a reason
+                continue
+            if isinstance(item, DocumentRecord):
+                if item != manifest.documents.get(source):
+                    manifest.documents[source] = item  # same bytes, new timestamp
+                report.unchanged += 1
+            else:
+                pending.append(item)
+
+        removed = [source for source in manifest.documents if source not in seen]
+        stale_ids = [manifest.documents[source].doc_id for source in removed]
+        for source in removed:
+            del manifest.documents[source]
+        report.removed = len(removed)
+        manifest.save(self.layout.manifest)
+        self._forget(stale_ids, vectors, store)
+
+        self._embed_and_commit(pending, manifest, vectors, store, report, progress)
+        report.documents = len(manifest.documents)
+        report.chunks = sum(r.chunks for r in manifest.documents.values())
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _check_file(
+        self, path: Path, corpus: Path, known: DocumentRecord | None
+    ) -> DocumentRecord | _Pending:
+        try:
+            stat = path.stat()
+        except OSError as error:
+            raise UnreadableFile(f"cannot read file ({error.strerror or error})") from error
+        if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
+            return known
+        data = read_bytes(path)
+        file_hash = _file_hash(data)
+        if known and known.file_hash == file_hash:
+            return DocumentRecord(
+                **{**known.__dict__, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            )
+        document = load_document(path, corpus, data)
+        document, chunks = chunk_document(document, self.settings.chunk_chars)
+        return _Pending(document, chunks, file_hash, stat.st_size, stat.st_mtime_ns)
+
+    def _embed_and_commit(
+        self,
+        pending: list[_Pending],
+        manifest: Manifest,
+        vectors: ChromaStore,
+        store: DocumentStore,
+        report: IndexReport,
+        progress: Progress | None,
+    ) -> None:
+        total = sum(len(p.chunks) for p in pending)
+        done = 0
+        batch: list[_Pending] = []
+        for item in pending:
+            batch.append(item)
+            if sum(len(p.chunks) for p in batch) >= self.commit_every or item is pending[-1]:
+                self._commit_batch(batch, manifest, vectors, store, report)
+                done += sum(len(p.chunks) for p in batch)
+                batch = []
+                if progress:
+                    progress(done, total)
+
+    def _commit_batch(
+        self,
+        batch: list[_Pending],
+        manifest: Manifest,
+        vectors: ChromaStore,
+        store: DocumentStore,
+        report: IndexReport,
+    ) -> None:
+        chunks = [chunk for item in batch for chunk in item.chunks]
+        embeddings = self.embedder.embed_passages([chunk.text for chunk in chunks])
+        report.passages_embedded += len(chunks)
+        # Text first, then vectors, then the manifest: until the manifest names a document,
+        # readers ignore its vectors, so a crash here leaves only leftovers for _repair.
+        for item in batch:
+            store.save(item.document, item.chunks)
+        vectors.add(chunks, embeddings)
+        replaced: list[str] = []
+        now = time.time()
+        for item in batch:
+            doc = item.document
+            previous = manifest.documents.get(doc.source)
+            if previous is None:
+                report.added += 1
+            else:
+                report.updated += 1
+                if previous.doc_id != doc.doc_id:
+                    replaced.append(previous.doc_id)
+            manifest.documents[doc.source] = DocumentRecord(
+                source=doc.source,
+                doc_id=doc.doc_id,
+                content_hash=doc.content_hash,
+                file_hash=item.file_hash,
+                size=item.size,
+                mtime_ns=item.mtime_ns,
+                title=doc.title,
+                language=doc.language,
+                chunks=len(item.chunks),
+                indexed_at=now,
+            )
+        manifest.save(self.layout.manifest)
+        self._forget(replaced, vectors, store)
+
+    def _repair(self, manifest: Manifest, vectors: ChromaStore, store: DocumentStore) -> int:
+        """Drop what an interrupted run left behind; re-index documents whose text went missing."""
+        committed = manifest.doc_ids()
+        leftovers = sorted((vectors.doc_ids() | store.stored_ids()) - committed)
+        self._forget(leftovers, vectors, store)
+        missing = [s for s, r in manifest.documents.items() if not store.exists(r.doc_id)]
+        for source in missing:
+            del manifest.documents[source]
+        return len(leftovers) + len(missing)
+
+    @staticmethod
+    def _forget(doc_ids: list[str], vectors: ChromaStore, store: DocumentStore) -> None:
+        if not doc_ids:
+            return
+        vectors.delete_documents(doc_ids)
+        for doc_id in doc_ids:
+            store.delete(doc_id)

@@ -1,0 +1,122 @@
+"""Whether the retrieved evidence answers the question: features, gates and a calibrated score."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rag.generation.base import Evidence
+from rag.ingest.language import detect_question_language
+from rag.retrieval.lexical import STOPWORDS, fold, tokenize
+
+# Fitted by scripts/calibrate_answerability.py on the SQuAD 2.0 subset and dev_qa.jsonl
+# (logistic regression on the two continuous features); see BENCHMARKS.md for the fit.
+WEIGHTS = {"bias": -31.0, "similarity": 36.0, "coverage": 3.0}
+THRESHOLD = 0.5
+
+# A run of capitalised words ("United States"), an acronym or a number.
+_ANCHOR = re.compile(r"\b(?:\d[\d.,:/-]*\w*|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
+_NUMBER = re.compile(r"\d")
+_COUNT_QUESTION = re.compile(
+    r"\b(how many|how much|what (?:year|date|time|percentage|price)|combien|quelle? (?:année|date|heure)"
+    r"|en quelle année|in which year|when|quand|à quelle date)\b",
+    re.IGNORECASE,
+)
+_QUESTION_OPENERS = {
+    "what",
+    "who",
+    "when",
+    "where",
+    "which",
+    "why",
+    "how",
+    "according",
+    "in",
+    "is",
+    "does",
+}
+
+
+@dataclass(frozen=True)
+class Features:
+    similarity: float  # best evidence sentence score
+    coverage: float  # share of the question's content words found in the top evidence context
+    same_language: bool
+    missing_anchors: tuple[str, ...]  # names/numbers of the question absent from the context
+    wants_number: bool
+    has_number: bool
+
+
+def question_anchors(question: str) -> list[str]:
+    """Names, acronyms and numbers a supporting text must mention (not the question's first word)."""
+    words = question.replace("’", "'").split()
+    body = " ".join(words[1:]) if words else ""
+    anchors = []
+    for match in _ANCHOR.finditer(body):
+        token = re.sub(r"['’]s$", "", match.group()).strip("'’-")
+        if len(token) < 2 or fold(token) in STOPWORDS or token.lower() in _QUESTION_OPENERS:
+            continue
+        anchors.append(token)
+    return anchors
+
+
+def _found(anchor: str, folded_text: str, words: set[str]) -> bool:
+    """Exact, or close enough to survive translation of a name (China/Chine, Department/département)."""
+    folded = fold(anchor)
+    if folded in folded_text:
+        return True
+    from rapidfuzz import fuzz, process
+
+    parts = [p for p in folded.split() if len(p) >= 4]
+    return bool(parts) and all(
+        process.extractOne(p, words, scorer=fuzz.ratio, score_cutoff=80) is not None for p in parts
+    )
+
+
+def _is_number(anchor: str) -> bool:
+    return anchor[0].isdigit()
+
+
+def _is_acronym(anchor: str) -> bool:
+    return anchor.isupper() and len(anchor) <= 4
+
+
+def features(
+    question: str, evidence: list[Evidence], document_language: str, context: str
+) -> Features:
+    """``context`` is the text around the best evidence (its passage) used for word coverage."""
+    best = evidence[0] if evidence else None
+    folded_context = fold(context)
+    wanted = set(tokenize(question))
+    context_tokens = set(tokenize(context))
+    coverage = len(wanted & context_tokens) / len(wanted) if wanted else 0.0
+    language = detect_question_language(question)
+    words = set(re.findall(r"\w+", folded_context))
+    missing = tuple(a for a in question_anchors(question) if not _found(a, folded_context, words))
+    return Features(
+        similarity=best.score if best else 0.0,
+        coverage=coverage,
+        same_language=language == document_language,
+        missing_anchors=missing,
+        wants_number=bool(_COUNT_QUESTION.search(question)),
+        has_number=bool(best and _NUMBER.search(best.text)),
+    )
+
+
+def confidence(f: Features) -> float:
+    """Probability-like score that the evidence answers the question."""
+    # Word coverage only means something when question and text share a language.
+    coverage = f.coverage if f.same_language else 0.5
+    z = WEIGHTS["bias"] + WEIGHTS["similarity"] * f.similarity + WEIGHTS["coverage"] * coverage
+    score = 1.0 / (1.0 + math.exp(-z))
+    # Hard evidence of a mismatch: a name or number the text never mentions, or a question
+    # asking for a quantity or date where the best sentence has no digit.
+    for anchor in f.missing_anchors:
+        if _is_number(anchor) or f.same_language:
+            score *= 0.2
+        elif not _is_acronym(anchor):  # CEO/PDG, US/É.-U.: acronyms are translated
+            score *= 0.5
+    if f.wants_number and not f.has_number:
+        score *= 0.3
+    return score

@@ -1,0 +1,1 @@
+"""Where an index lives: the manifest of committed documents, their texts, and the vectors."""

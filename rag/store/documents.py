@@ -1,0 +1,66 @@
+"""Each committed document's extracted text with its sentence and chunk spans, by ``doc_id``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rag.store.errors import IndexProblem
+from rag.store.files import write_atomic
+from rag.types import Chunk, Document
+
+
+class DocumentStore:
+    """Content-addressed JSON files; written before the manifest names them, so never half-seen."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, doc_id: str) -> Path:
+        return self.folder / f"{doc_id}.json"
+
+    def save(self, document: Document, chunks: list[Chunk]) -> None:
+        payload = {
+            "source": document.source,
+            "title": document.title,
+            "language": document.language,
+            "content_hash": document.content_hash,
+            "text": document.text,
+            "sentences": [list(span) for span in document.sentences],
+            "chunks": [[chunk.start, chunk.end] for chunk in chunks],
+        }
+        write_atomic(self._path(document.doc_id), json.dumps(payload, ensure_ascii=False).encode())
+
+    def exists(self, doc_id: str) -> bool:
+        return self._path(doc_id).exists()
+
+    def load(self, doc_id: str) -> tuple[Document, list[Chunk]]:
+        path = self._path(doc_id)
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            document = Document(
+                source=raw["source"],
+                text=raw["text"],
+                content_hash=raw["content_hash"],
+                title=raw["title"],
+                language=raw["language"],
+                sentences=tuple((int(s), int(e)) for s, e in raw["sentences"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise IndexProblem(
+                f"the stored text of a document is unreadable ({path}); "
+                "run `rag index --rebuild` to rebuild the index"
+            ) from error
+        chunks = [
+            Chunk(document.source, document.doc_id, i, start, end, document.text[start:end])
+            for i, (start, end) in enumerate(raw["chunks"])
+        ]
+        return document, chunks
+
+    def delete(self, doc_id: str) -> None:
+        self._path(doc_id).unlink(missing_ok=True)
+
+    def stored_ids(self) -> set[str]:
+        if not self.folder.exists():
+            return set()
+        return {path.stem for path in self.folder.glob("*.json")}

@@ -1,0 +1,61 @@
+"""The manifest: which document versions are committed to the index, and their file state."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rag.store.errors import IndexProblem
+from rag.store.files import write_atomic
+
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    source: str
+    doc_id: str
+    content_hash: str
+    file_hash: str
+    size: int
+    mtime_ns: int
+    title: str
+    language: str
+    chunks: int
+    indexed_at: float
+
+
+@dataclass
+class Manifest:
+    """A document answers queries only once its record is here: this file is the commit point."""
+
+    documents: dict[str, DocumentRecord]
+    chunk_chars: int
+
+    @classmethod
+    def load(cls, path: Path, chunk_chars: int) -> Manifest:
+        if not path.exists():
+            return cls(documents={}, chunk_chars=chunk_chars)
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            documents = {record["source"]: DocumentRecord(**record) for record in raw["documents"]}
+            return cls(documents=documents, chunk_chars=int(raw["chunk_chars"]))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise IndexProblem(
+                f"the index manifest {path} is unreadable ({type(error).__name__}); "
+                "run `rag index --rebuild` to rebuild the index"
+            ) from error
+
+    def save(self, path: Path) -> None:
+        payload = {
+            "version": MANIFEST_VERSION,
+            "chunk_chars": self.chunk_chars,
+            "documents": [
+                asdict(r) for r in sorted(self.documents.values(), key=lambda r: r.source)
+            ],
+        }
+        write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
+
+    def doc_ids(self) -> set[str]:
+        return {record.doc_id for record in self.documents.values()}

@@ -1,0 +1,46 @@
+"""Shared fixtures: the seed corpus, the real embedder, and indexes built in temporary folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_FILE = next(SEEDS.glob("*.txt"))
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+
+
+def dev_questions() -> list[dict]:
+    path = EVAL_DIR / "dev_qa.jsonl"
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from rag.embedding import E5Embedder
+
+    return E5Embedder()
+
+
+@pytest.fixture(scope="session")
+def seed_assistant(tmp_path_factory, embedder):
+    """One assistant over an index of the seed article, shared by the read-only tests."""
+    from rag.pipeline import Assistant
+    from rag.settings import Settings
+
+    corpus = tmp_path_factory.mktemp("seed-corpus")
+    shutil.copy(SEED_FILE, corpus / SEED_FILE.name)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("seed-index"))
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.index()
+    return assistant

@@ -1,0 +1,74 @@
+"""Sentence splitting and chunking keep exact offsets into the document text."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rag.chunking import chunk_document, split_sentences
+from rag.ingest.loader import text_hash
+from rag.types import Document
+from tests.conftest import SEED_FILE
+
+
+def _document(text: str, language: str = "fr") -> Document:
+    return Document("doc.txt", text, text_hash(text), "doc", language)
+
+
+def test_seed_sentences_are_exact_and_ordered():
+    text = SEED_FILE.read_text(encoding="utf-8")
+    spans = split_sentences(text, "fr")
+    assert len(spans) > 15
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
+    sentences = [text[s:e] for s, e in spans]
+    assert "La trajectoire de Huawei est un exemple." in sentences
+    # Abbreviations and quotes with non-breaking spaces do not end sentences early.
+    assert any(
+        s.startswith("Le PDG de Nvidia, Jensen Huang") and s.endswith("le mois dernier.")
+        for s in sentences
+    )
+
+
+def test_chunks_cover_whole_sentences_within_size():
+    text = SEED_FILE.read_text(encoding="utf-8")
+    document, chunks = chunk_document(_document(text), chunk_chars=700)
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+    for chunk in chunks:
+        assert text[chunk.start : chunk.end] == chunk.text
+        assert (chunk.start, chunk.end) != (0, 0)
+    starts = {s for s, _ in document.sentences}
+    ends = {e for _, e in document.sentences}
+    assert all(c.start in starts and c.end in ends for c in chunks)
+    for chunk in chunks:
+        inside = [s for s in document.sentences if chunk.start <= s[0] and s[1] <= chunk.end]
+        assert len(chunk.text) <= 700 or len(inside) == 1
+
+
+_text = st.text(
+    alphabet=st.sampled_from(list("abcdefghij ÉéàçAB.!?;:«»’'\n\u00a0\t0123456789-–")),
+    max_size=3000,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=_text,
+    size=st.integers(min_value=100, max_value=1500),
+    language=st.sampled_from(["fr", "en"]),
+)
+def test_offsets_always_match_text(text: str, size: int, language: str):
+    document, chunks = chunk_document(_document(text, language), chunk_chars=size)
+    for start, end in document.sentences:
+        assert 0 <= start < end <= len(text)
+        assert text[start:end] == text[start:end].strip()
+    for chunk in chunks:
+        assert text[chunk.start : chunk.end] == chunk.text
+    previous_end = 0
+    for chunk in chunks:
+        assert chunk.start >= previous_end
+        previous_end = chunk.end
+    # Nothing but whitespace is left out of the chunks.
+    covered = "".join(chunk.text for chunk in chunks)
+    assert "".join(covered.split()) == "".join(text.split())
