@@ -134,11 +134,11 @@ class LlamaIndexRetriever:
         )
 
     def retrieve(self, question: str, k: int) -> list[Passage]:
-        passages = []
+        passages: list[Passage] = []
         for hit in self._index.as_retriever(similarity_top_k=k).retrieve(question):
             source = str(hit.node.metadata["source"])
             text = hit.node.get_content()
-            start = hit.node.start_char_idx
+            start = getattr(hit.node, "start_char_idx", None)
             if start is None:  # llama-index lost the offsets: locate the node text ourselves
                 start = max(0, self._documents[source].text.find(text))
             chunk = Chunk(source, source, len(passages), start, start + len(text), text)

@@ -50,7 +50,7 @@ def _distinct(texts: Iterable[str]) -> tuple[str, ...]:
 def _load_squad(path: Path, name: str, language: str) -> EvalDataset:
     data = json.loads(path.read_text(encoding="utf-8"))
     documents, sources = _squad_documents(data, language, name)
-    questions = []
+    questions: list[EvalQuestion] = []
     for i, article in enumerate(data["data"]):
         for j, paragraph in enumerate(article["paragraphs"]):
             for qa in paragraph.get("qas", []):
