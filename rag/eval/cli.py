@@ -25,6 +25,12 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--dataset", required=True, choices=DATASETS)
     parser.add_argument("--limit", type=int, help="a seeded sample of this many questions")
     parser.add_argument(
+        "--documents",
+        type=int,
+        help="shrink the corpus to the questions' gold documents plus seeded distractors, "
+        "this many in all (smoke runs)",
+    )
+    parser.add_argument(
         "--eval-dir",
         type=Path,
         help="folder of the evaluation data (default <repo>/../shared/eval)",
@@ -44,12 +50,14 @@ def add_parser(commands: Any) -> None:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from rag.eval.runner import EvalOptions, render_table, run_eval, to_json, write_results
 
-    if args.limit is not None and args.limit < 1:
-        print("rag: --limit must be at least 1", file=sys.stderr)
-        return 2
+    for flag in ("limit", "documents"):
+        if getattr(args, flag) is not None and getattr(args, flag) < 1:
+            print(f"rag: --{flag} must be at least 1", file=sys.stderr)
+            return 2
     options = EvalOptions(
         dataset=args.dataset,
         limit=args.limit,
+        max_documents=args.documents,
         eval_dir=args.eval_dir,
         plain_baseline=not args.no_plain,
         ask=not args.no_ask,
@@ -62,6 +70,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     results = run_eval(options, settings)
     size = f"limit{args.limit}" if args.limit else "full"
+    size += f"-docs{args.documents}" if args.documents else ""
     output = args.output or options.cache_dir / "results" / f"{args.dataset}-{size}.json"
     write_results(results, output)
     if args.json:

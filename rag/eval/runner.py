@@ -12,7 +12,7 @@ from typing import Any
 
 from rag.eval.answer_eval import answer_metrics, run_answers
 from rag.eval.baselines import Retriever
-from rag.eval.datasets import REPO_ROOT, load_dataset
+from rag.eval.datasets import REPO_ROOT, load_dataset, restrict_corpus
 from rag.eval.embedding_cache import CachedEmbedder, EmbeddingCache
 from rag.eval.report import code_version, markdown_table, ratios
 from rag.eval.retrieval_eval import retrieval_metrics, run_retrieval
@@ -40,6 +40,7 @@ class EvalOptions:
 
     dataset: str
     limit: int | None = None
+    max_documents: int | None = None
     eval_dir: Path | None = None
     cache_dir: Path = field(default_factory=lambda: REPO_ROOT / ".bench-cache")
     plain_baseline: bool = True
@@ -50,6 +51,8 @@ def run_eval(options: EvalOptions, settings: Settings) -> dict[str, Any]:
     """Every metric of one run as plain JSON-ready data."""
     started = time.perf_counter()
     dataset = load_dataset(options.dataset, options.eval_dir, options.limit)
+    if options.max_documents is not None:
+        dataset = restrict_corpus(dataset, options.max_documents)
     embedder = CachedEmbedder(EmbeddingCache(options.cache_dir / "embeddings"))
     workspace = build_workspace(dataset, settings, options.cache_dir, embedder)
     questions = list(dataset.questions)
