@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test lint install bench
+.PHONY: run test lint install browser bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check rag ui tests
 	$(BIN)/mypy rag ui
 
-test: lint
-	$(BIN)/python -m pytest -q
+# The browser tests drive Debian's chromium; the script installs it when missing (as root).
+browser:
+	scripts/ensure_chromium.sh
+
+test: lint browser
+	RAG_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 # Regenerates BENCHMARKS.md and docs/bench/*.png (full evaluation sets and scale runs: long;
 # embeddings are cached in .bench-cache/, so later runs are much faster).

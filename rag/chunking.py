@@ -28,6 +28,10 @@ _PYSBD_LANGUAGES = {
 _LINE = re.compile(r"[^\n]+")
 # A sentence longer than this (a table row, a minified line) is cut at whitespace.
 _MAX_SENTENCE_CHARS = 1000
+# pysbd's time grows with the square of a line's length; longer lines (a minified page, a
+# text dumped without line breaks) are split at sentence punctuation by a linear regex.
+_PYSBD_MAX_LINE = 5000
+_FAST_SENTENCE = re.compile(r".+?(?:[.!?…]+(?=\s)|$)", re.DOTALL)
 
 
 @lru_cache(maxsize=16)
@@ -70,7 +74,10 @@ def split_sentences(text: str, language: str = "en") -> list[Span]:
         if not line_text.strip():
             continue
         cursor = 0
-        segments = segmenter.segment(line_text) if len(line_text) > 1 else [line_text]
+        if len(line_text) > _PYSBD_MAX_LINE:
+            segments = [m.group() for m in _FAST_SENTENCE.finditer(line_text)]
+        else:
+            segments = segmenter.segment(line_text) if len(line_text) > 1 else [line_text]
         for segment in segments:
             piece = segment.strip()
             if not piece:

@@ -55,7 +55,7 @@ def _assistant(settings: Settings, build_if_missing: bool = True) -> Assistant:
     from rag.pipeline import Assistant
 
     assistant = Assistant(settings)
-    if build_if_missing and not assistant.layout.exists():
+    if build_if_missing and not assistant.store.exists():
         print(
             f"No index at {settings.index_dir}; building it from {settings.corpus_dir} first.",
             file=sys.stderr,
@@ -86,7 +86,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             f"Indexed {report.documents} documents ({report.chunks} chunks) from {settings.corpus_dir} "
             f"in {report.seconds:.1f} s: {report.added} added, {report.updated} updated, "
             f"{report.removed} removed, {report.unchanged} unchanged; "
-            f"{report.passages_embedded} passages embedded."
+            f"{report.passages_embedded} passages embedded; {len(report.skipped)} files skipped."
         )
         for skipped in report.skipped:
             print(f"  skipped {skipped}")
@@ -218,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     _quiet_libraries()
     args = build_parser().parse_args(argv)
+    from rag.embedding import EmbeddingUnavailable
     from rag.generation.base import GenerationError
     from rag.generation.registry import UnknownGenerator
     from rag.pipeline import QuestionError
@@ -232,7 +233,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = error.errors()[0]
         field = "RAG_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
         print(f"rag: invalid setting {field}: {first['msg']}", file=sys.stderr)
-    except (UserError, QuestionError, IndexProblem, UnknownGenerator, GenerationError) as error:
+    except (
+        UserError,
+        QuestionError,
+        IndexProblem,
+        UnknownGenerator,
+        GenerationError,
+        EmbeddingUnavailable,
+    ) as error:
         print(f"rag: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("rag: interrupted; the index keeps what was committed", file=sys.stderr)

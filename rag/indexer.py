@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,16 +14,11 @@ from rag.ingest import SkippedFile, iter_corpus_files, load_document
 from rag.ingest.loader import read_bytes, relative_source
 from rag.ingest.readers import UnreadableFile
 from rag.settings import Settings
-from rag.store.chroma import ChromaStore, open_persistent_collection
-from rag.store.documents import DocumentStore
+from rag.store.base import Catalog, IndexStore, VectorStore
 from rag.store.errors import IndexProblem
-from rag.store.layout import IndexLayout, writer_lock
 from rag.store.manifest import DocumentRecord, Manifest
+from rag.store.registry import open_index_store
 from rag.types import Chunk, Document
-
-# Documents are committed in batches so that an interrupted run keeps most of its work
-# without rewriting the manifest after every single file.
-_COMMIT_EVERY_CHUNKS = 256
 
 Progress = Callable[[int, int], None]
 
@@ -70,10 +64,6 @@ def _file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def open_vector_store(settings: Settings) -> ChromaStore:
-    return ChromaStore(open_persistent_collection(IndexLayout(settings.index_dir).chroma))
-
-
 class Indexer:
     """Brings the index in line with the corpus folder; safe to interrupt at any point."""
 
@@ -81,40 +71,32 @@ class Indexer:
         self,
         settings: Settings,
         embedder: Embedder,
-        vectors: ChromaStore | None = None,
-        commit_every: int = _COMMIT_EVERY_CHUNKS,
+        store: IndexStore | None = None,
+        commit_every: int | None = None,
     ):
         self.settings = settings
-        self.commit_every = commit_every
+        self.commit_every = commit_every or settings.commit_every_chunks
         self.embedder = embedder
-        self.layout = IndexLayout(settings.index_dir)
-        self._vectors = vectors
+        self._store = store
 
     def run(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
         corpus = self.settings.corpus_dir
         if not corpus.is_dir():
             raise IndexProblem(f"the corpus folder {corpus} does not exist or is not a folder")
-        with writer_lock(self.layout):
+        index = self._store or open_index_store(self.settings)
+        with index.catalog.writer_lock():
             if rebuild:
-                self._wipe()
-            return self._update(corpus, progress)
+                index.catalog.clear()  # the manifest first: nothing is served from here on
+                index.vectors.clear()
+            return self._update(corpus, index, progress)
 
-    def _wipe(self) -> None:
-        for path in (self.layout.manifest, self.layout.documents, self.layout.chroma):
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
-        self._vectors = None
-
-    def _update(self, corpus: Path, progress: Progress | None) -> IndexReport:
+    def _update(self, corpus: Path, index: IndexStore, progress: Progress | None) -> IndexReport:
         started = time.perf_counter()
         report = IndexReport()
-        manifest = Manifest.load(self.layout.manifest, self.settings.chunk_chars)
+        vectors, store = index.vectors, index.catalog
+        manifest = store.load_manifest(self.settings.chunk_chars)
         if manifest.chunk_chars != self.settings.chunk_chars:
             manifest = Manifest(documents={}, chunk_chars=self.settings.chunk_chars)
-        vectors = self._vectors or open_vector_store(self.settings)
-        store = DocumentStore(self.layout.documents)
         report.repaired = self._repair(manifest, vectors, store)
 
         pending: list[_Pending] = []
@@ -140,7 +122,7 @@ class Indexer:
         for source in removed:
             del manifest.documents[source]
         report.removed = len(removed)
-        manifest.save(self.layout.manifest)
+        store.save_manifest(manifest)
         self._forget(stale_ids, vectors, store)
 
         self._embed_and_commit(pending, manifest, vectors, store, report, progress)
@@ -165,6 +147,12 @@ class Indexer:
                 **{**known.__dict__, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
             )
         document = load_document(path, corpus, data)
+        limit = self.settings.max_document_chars
+        if len(document.text) > limit:  # bounds the work one file can cost
+            raise UnreadableFile(
+                f"too long ({len(document.text):,} characters > {limit:,}; "
+                "setting RAG_MAX_DOCUMENT_CHARS)"
+            )
         document, chunks = chunk_document(document, self.settings.chunk_chars)
         return _Pending(document, chunks, file_hash, stat.st_size, stat.st_mtime_ns)
 
@@ -172,8 +160,8 @@ class Indexer:
         self,
         pending: list[_Pending],
         manifest: Manifest,
-        vectors: ChromaStore,
-        store: DocumentStore,
+        vectors: VectorStore,
+        store: Catalog,
         report: IndexReport,
         progress: Progress | None,
     ) -> None:
@@ -193,8 +181,8 @@ class Indexer:
         self,
         batch: list[_Pending],
         manifest: Manifest,
-        vectors: ChromaStore,
-        store: DocumentStore,
+        vectors: VectorStore,
+        store: Catalog,
         report: IndexReport,
     ) -> None:
         chunks = [chunk for item in batch for chunk in item.chunks]
@@ -203,7 +191,7 @@ class Indexer:
         # Text first, then vectors, then the manifest: until the manifest names a document,
         # readers ignore its vectors, so a crash here leaves only leftovers for _repair.
         for item in batch:
-            store.save(item.document, item.chunks)
+            store.save_document(item.document, item.chunks)
         vectors.add(chunks, embeddings)
         replaced: list[str] = []
         now = time.time()
@@ -228,23 +216,22 @@ class Indexer:
                 chunks=len(item.chunks),
                 indexed_at=now,
             )
-        manifest.save(self.layout.manifest)
+        store.save_manifest(manifest)
         self._forget(replaced, vectors, store)
 
-    def _repair(self, manifest: Manifest, vectors: ChromaStore, store: DocumentStore) -> int:
+    def _repair(self, manifest: Manifest, vectors: VectorStore, store: Catalog) -> int:
         """Drop what an interrupted run left behind; re-index documents whose text went missing."""
         committed = manifest.doc_ids()
-        leftovers = sorted((vectors.doc_ids() | store.stored_ids()) - committed)
+        leftovers = sorted((vectors.doc_ids() | store.document_ids()) - committed)
         self._forget(leftovers, vectors, store)
-        missing = [s for s, r in manifest.documents.items() if not store.exists(r.doc_id)]
+        missing = [s for s, r in manifest.documents.items() if not store.has_document(r.doc_id)]
         for source in missing:
             del manifest.documents[source]
         return len(leftovers) + len(missing)
 
     @staticmethod
-    def _forget(doc_ids: list[str], vectors: ChromaStore, store: DocumentStore) -> None:
+    def _forget(doc_ids: list[str], vectors: VectorStore, store: Catalog) -> None:
         if not doc_ids:
             return
         vectors.delete_documents(doc_ids)
-        for doc_id in doc_ids:
-            store.delete(doc_id)
+        store.delete_documents(doc_ids)

@@ -6,18 +6,19 @@ import time
 from collections.abc import Callable
 
 from rag.citations import cite, verify
-from rag.embedding import E5Embedder, Embedder
+from rag.embedding import Embedder, create_embedder
 from rag.generation.base import Evidence, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
 from rag.generation.registry import create_generator
-from rag.indexer import Indexer, IndexReport, open_vector_store
+from rag.indexer import Indexer, IndexReport
 from rag.ingest.language import detect_question_language
 from rag.retrieval.answerability import THRESHOLD, confidence, features
 from rag.retrieval.evidence import SentenceVectors, score_sentences
 from rag.retrieval.hybrid import retrieve
 from rag.settings import Settings
-from rag.store.chroma import ChromaStore
+from rag.store.base import IndexStore, VectorStore
 from rag.store.layout import IndexLayout
+from rag.store.registry import open_index_store
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Answer, Citation, Passage
 
@@ -44,36 +45,36 @@ class Assistant:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or E5Embedder(batch_size=settings.embed_batch_size)
-        self.layout = IndexLayout(settings.index_dir)
+        self.embedder = embedder or create_embedder(settings)
+        self.layout = IndexLayout(settings.index_dir)  # the embedded store's folder
         self.sentence_vectors = SentenceVectors(self.embedder)
-        self._vectors: ChromaStore | None = None
+        self._store: IndexStore | None = None
         self._snapshot: IndexSnapshot | None = None
         self._generator: Generator | None = None
 
     @property
-    def vectors(self) -> ChromaStore:
-        if self._vectors is None:
-            self._vectors = open_vector_store(self.settings)
-        return self._vectors
+    def store(self) -> IndexStore:
+        if self._store is None:
+            self._store = open_index_store(self.settings)
+        return self._store
+
+    @property
+    def vectors(self) -> VectorStore:
+        return self.store.vectors
 
     def index(
         self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
     ) -> IndexReport:
-        if rebuild:
-            self._vectors = None
-        report = Indexer(self.settings, self.embedder, None if rebuild else self.vectors).run(
+        report = Indexer(self.settings, self.embedder, self.store).run(
             rebuild=rebuild, progress=progress
         )
-        self._vectors = None if rebuild else self._vectors
         self._snapshot = None
         return report
 
     def snapshot(self) -> IndexSnapshot:
-        if self._snapshot is None or self._snapshot.is_stale(self.layout):
-            self._snapshot = IndexSnapshot.load(
-                self.layout, self.settings.chunk_chars, self.vectors
-            )
+        """The latest committed index; one question reads one snapshot from start to end."""
+        if self._snapshot is None or self._snapshot.is_stale(self.store):
+            self._snapshot = IndexSnapshot.load(self.store, self.settings.chunk_chars)
         return self._snapshot
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
@@ -81,11 +82,13 @@ class Assistant:
         vector = self.embedder.embed_query(question)
         return retrieve(self.snapshot(), question, vector, k or self.settings.top_k)
 
-    def evidence(self, question: str) -> tuple[list[Passage], list[Evidence], dict[str, float]]:
+    def evidence(
+        self, question: str, snapshot: IndexSnapshot | None = None
+    ) -> tuple[list[Passage], list[Evidence], dict[str, float]]:
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         vector = self.embedder.embed_query(question)
-        snapshot = self.snapshot()
+        snapshot = snapshot or self.snapshot()
         passages = retrieve(snapshot, question, vector, self.settings.top_k)
         retrieved = time.perf_counter()
         evidence = score_sentences(snapshot, self.sentence_vectors, question, vector, passages)
@@ -108,8 +111,9 @@ class Assistant:
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         language = detect_question_language(question)
-        passages, evidence, timings = self.evidence(question)
+        # A writer may commit mid-question: every step below reads this one snapshot.
         snapshot = self.snapshot()
+        passages, evidence, timings = self.evidence(question, snapshot)
         score = 0.0
         if evidence:
             best = evidence[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,9 +16,30 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(Path("seeds"), description="Folder of documents to index.")
     index_dir: Path = Field(Path("index"), description="Where the built index is stored.")
 
+    chroma_url: str | None = Field(
+        None, description="Chroma server URL (http://host:port); unset: embedded in index_dir."
+    )
+    chroma_prefix: str = Field(
+        "rag",
+        pattern=r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,40}$",
+        description="Collection name prefix on a Chroma server: one index per prefix.",
+    )
+    embed_base_url: str | None = Field(
+        None, description="OpenAI-compatible embeddings server (…/v1); unset: embed in-process."
+    )
+    embed_model: str = Field("multilingual-e5-small", description="Model name sent to it.")
+    embed_prefixes: bool = Field(
+        False, description="Prepend e5's 'query: '/'passage: ' (servers that don't, e.g. TEI)."
+    )
+    embed_timeout_s: float = Field(60.0, gt=0, description="Embeddings server request timeout.")
+    embed_concurrency: int = Field(4, ge=1, description="Embedding requests in flight at once.")
+
     chunk_chars: int = Field(700, ge=100, description="Target chunk size in characters.")
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer generator.")
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
+    commit_every_chunks: int = Field(
+        256, ge=1, description="Chunks embedded between index commits (work kept if killed)."
+    )
 
     generator: str = Field("auto", description="extractive, llamacpp, openai, or auto.")
     answer_threshold: float | None = Field(
@@ -26,6 +47,27 @@ class Settings(BaseSettings):
     )
 
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused.")
+    max_document_chars: int = Field(
+        1_000_000, ge=1000, description="Files whose text is longer are skipped, with a reason."
+    )
 
     host: str = Field("127.0.0.1", description="Address the web app listens on.")
     port: int = Field(7860, description="Port the web app listens on.")
+    auth: str | None = Field(
+        None,
+        description="Web app logins as 'user:password' pairs separated by commas; off when unset.",
+    )
+    upload_max_mb: int = Field(20, ge=1, le=50, description="Largest file the web app accepts.")
+    upload_types: str = Field(
+        ".txt,.md,.markdown,.html,.htm,.pdf,.docx",
+        description="File types the web app accepts for upload, comma-separated.",
+    )
+
+    @field_validator("auth")
+    @classmethod
+    def _logins(cls, value: str | None) -> str | None:
+        for pair in (value or "").split(",") if value and value.strip() else []:
+            user, _, password = pair.strip().partition(":")
+            if not user or not password:
+                raise ValueError("expected 'user:password' pairs separated by commas")
+        return value

@@ -13,6 +13,7 @@ import json
 import random
 import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -84,7 +85,14 @@ def fit(x: np.ndarray, y: np.ndarray, steps: int = 20000, rate: float = 0.5) -> 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=2000)
+    parser.add_argument("--features", type=Path, help="reuse (or save) computed features here")
     args = parser.parse_args()
+    if args.features and args.features.exists():
+        saved = json.loads(args.features.read_text())
+        rows = [(Features(**f), a) for f, a in saved["squad2"]]
+        dev_rows = [(Features(**f), a) for f, a in saved["dev"]]
+        report(rows, dev_rows)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
@@ -106,7 +114,19 @@ def main() -> None:
         )
         dev_assistant.index()
         dev_rows = collect(dev_assistant, [(q["q"], q["answerable"]) for q in dev])
+    if args.features:
+        args.features.write_text(
+            json.dumps(
+                {
+                    "squad2": [(asdict(f), a) for f, a in rows],
+                    "dev": [(asdict(f), a) for f, a in dev_rows],
+                }
+            )
+        )
+    report(rows, dev_rows)
 
+
+def report(rows: list[tuple[Features, bool]], dev_rows: list[tuple[Features, bool]]) -> None:
     def matrix(data: list[tuple[Features, bool]]) -> tuple[np.ndarray, np.ndarray]:
         x = np.array([[f.similarity, f.coverage if f.same_language else 0.5] for f, _ in data])
         return x, np.array([float(a) for _, a in data])

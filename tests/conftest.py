@@ -44,3 +44,7 @@ def seed_assistant(tmp_path_factory, embedder):
     assistant = Assistant(settings, embedder=embedder)
     assistant.index()
     return assistant
+
+
+# Real servers on loopback, started and stopped by the tests themselves.
+from tests.servers import chroma_url, embeddings_url  # noqa: E402, F401

@@ -3,22 +3,131 @@
 from __future__ import annotations
 
 import html
+import re
+from urllib.parse import quote
 
-from rag.types import Answer
+from rag.types import Answer, AnswerSentence, Citation, Passage
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def cite_href(source: str, start: int, end: int) -> str:
+    # Gradio's chat sanitizer drops data-* attributes but keeps href, so the viewer's target
+    # travels in the fragment; viewer.js reads it and asks the server for that document's text.
+    return f"#cite?source={quote(source, safe='')}&start={int(start)}&end={int(end)}"
+
+
+def cite_link(label: str, source: str, start: int, end: int, title: str = "") -> str:
+    tip = title or f"{source} [{start}:{end}]"
+    return (
+        f'<a class="rag-cite" href="{esc(cite_href(source, start, end))}" '
+        f'title="{esc(tip)}">{esc(label)}</a>'
+    )
+
+
+def link_markers(text: str, citations: dict[int, Citation]) -> str:
+    """Escape ``text`` and turn each ``[n]`` naming a known citation into a viewer link."""
+    parts: list[str] = []
+    last = 0
+    for match in _MARKER.finditer(text):
+        citation = citations.get(int(match.group(1)))
+        if citation is None:
+            continue
+        parts.append(esc(text[last : match.start()]))
+        parts.append(cite_link(f"[{citation.n}]", citation.source, citation.start, citation.end))
+        last = match.end()
+    parts.append(esc(text[last:]))
+    return "".join(parts)
+
+
+def _sentence_html(sentence: AnswerSentence, citations: dict[int, Citation]) -> str:
+    text = sentence.text
+    if sentence.citations and not _MARKER.search(text):
+        text += " " + " ".join(f"[{n}]" for n in sentence.citations)
+    body = link_markers(text, citations)
+    if sentence.supported:
+        return f'<span class="rag-sentence">{body}</span>'
+    return (
+        '<span class="rag-sentence rag-unsupported" '
+        'title="Not supported by the cited passages">'
+        f"{body}</span>"
+    )
+
+
+def passage_score(citation: Citation, passages: tuple[Passage, ...]) -> float | None:
+    """The retrieval score of the passage the citation was quoted from."""
+    for passage in passages:
+        chunk = passage.chunk
+        if chunk.source == citation.source and chunk.start <= citation.start < chunk.end:
+            return passage.score
+    return None
+
+
+def sources_html(answer: Answer) -> str:
+    items = []
+    for citation in answer.citations:
+        score = passage_score(citation, answer.passages)
+        score_html = f'<span class="rag-score">score {score:.2f}</span>' if score else ""
+        link = cite_link(f"[{citation.n}]", citation.source, citation.start, citation.end)
+        items.append(
+            f'<li class="rag-source">{link} '
+            f'<span class="rag-doc">{esc(citation.source)}</span> {score_html}'
+            f'<q class="rag-quote">{esc(citation.quote)}</q></li>'
+        )
+    return f'<ol class="rag-sources">{"".join(items)}</ol>' if items else ""
+
+
+def _nearest_html(answer: Answer) -> str:
+    if not answer.passages:
+        return ""
+    items = []
+    for passage in answer.passages[:3]:
+        chunk = passage.chunk
+        snippet = chunk.text if len(chunk.text) <= 220 else chunk.text[:220] + "…"
+        items.append(
+            f"<li>{cite_link(chunk.source, chunk.source, chunk.start, chunk.end)} "
+            f'<span class="rag-score">score {passage.score:.2f}</span> '
+            f'<span class="rag-snippet">{esc(snippet)}</span></li>'
+        )
+    return (
+        "<details class='rag-nearest'><summary>Closest passages checked</summary>"
+        f"<ul>{''.join(items)}</ul></details>"
+    )
 
 
 def answer_html(answer: Answer) -> str:
-    """The answer, then its citations with quote and source; declines look different."""
+    """The answer with linked markers, then its sources; a decline looks different."""
+    warnings = "".join(f'<div class="rag-warning">{esc(w)}</div>' for w in answer.warnings)
     if not answer.answerable:
-        return f'<div class="rag-decline">⚠️ {html.escape(answer.text)}</div>'
-    parts = [
-        f'<div class="rag-answer">{html.escape(answer.text)}</div>',
-        '<ol class="rag-citations">',
-    ]
-    for citation in answer.citations:
-        parts.append(
-            f'<li value="{citation.n}"><q>{html.escape(citation.quote)}</q> '
-            f"<small>{html.escape(citation.source)} [{citation.start}:{citation.end}]</small></li>"
+        return (
+            '<div class="rag-decline" role="note">'
+            '<span class="rag-decline-icon" aria-hidden="true">∅</span>'
+            "<div><strong>Not in the documents.</strong> "
+            f"<span>{esc(answer.text)}</span>{_nearest_html(answer)}</div></div>{warnings}"
         )
-    parts.append("</ol>")
-    return "".join(parts)
+    citations = {c.n: c for c in answer.citations}
+    if answer.sentences:
+        body = " ".join(_sentence_html(s, citations) for s in answer.sentences)
+    else:
+        body = link_markers(answer.text, citations)
+    timing = answer.timings_ms.get("total")
+    footer = esc(answer.generator) + (f" · {timing / 1000:.1f} s" if timing else "")
+    return (
+        f'<div class="rag-answer">{body}</div>{warnings}{sources_html(answer)}'
+        f'<div class="rag-meta">{footer}</div>'
+    )
+
+
+def pending_html(partial: str = "") -> str:
+    """What the chat shows while an answer is being written: the text so far, escaped."""
+    if partial:
+        return f'<div class="rag-answer rag-streaming">{esc(partial)}▍</div>'
+    return '<div class="rag-pending">Searching the documents…</div>'
+
+
+def error_html(message: str) -> str:
+    return f'<div class="rag-error" role="alert">{esc(message)}</div>'

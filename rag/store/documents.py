@@ -10,6 +10,45 @@ from rag.store.files import write_atomic
 from rag.types import Chunk, Document
 
 
+def encode_document(document: Document, chunks: list[Chunk]) -> str:
+    """The JSON record a catalog stores for one document version."""
+    payload = {
+        "source": document.source,
+        "title": document.title,
+        "language": document.language,
+        "content_hash": document.content_hash,
+        "text": document.text,
+        "sentences": [list(span) for span in document.sentences],
+        "chunks": [[chunk.start, chunk.end] for chunk in chunks],
+    }
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def decode_document(data: str, where: str) -> tuple[Document, list[Chunk]]:
+    """Parse a stored record; ``where`` names it in the error a damaged one raises."""
+    try:
+        raw = json.loads(data)
+        document = Document(
+            source=raw["source"],
+            text=raw["text"],
+            content_hash=raw["content_hash"],
+            title=raw["title"],
+            language=raw["language"],
+            sentences=tuple((int(s), int(e)) for s, e in raw["sentences"]),
+        )
+        spans = [(int(s), int(e)) for s, e in raw["chunks"]]
+    except (ValueError, KeyError, TypeError) as error:
+        raise IndexProblem(
+            f"the stored text of a document is unreadable ({where}); "
+            "run `rag index --rebuild` to rebuild the index"
+        ) from error
+    chunks = [
+        Chunk(document.source, document.doc_id, i, start, end, document.text[start:end])
+        for i, (start, end) in enumerate(spans)
+    ]
+    return document, chunks
+
+
 class DocumentStore:
     """Content-addressed JSON files; written before the manifest names them, so never half-seen."""
 
@@ -20,16 +59,7 @@ class DocumentStore:
         return self.folder / f"{doc_id}.json"
 
     def save(self, document: Document, chunks: list[Chunk]) -> None:
-        payload = {
-            "source": document.source,
-            "title": document.title,
-            "language": document.language,
-            "content_hash": document.content_hash,
-            "text": document.text,
-            "sentences": [list(span) for span in document.sentences],
-            "chunks": [[chunk.start, chunk.end] for chunk in chunks],
-        }
-        write_atomic(self._path(document.doc_id), json.dumps(payload, ensure_ascii=False).encode())
+        write_atomic(self._path(document.doc_id), encode_document(document, chunks).encode())
 
     def exists(self, doc_id: str) -> bool:
         return self._path(doc_id).exists()
@@ -37,25 +67,13 @@ class DocumentStore:
     def load(self, doc_id: str) -> tuple[Document, list[Chunk]]:
         path = self._path(doc_id)
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            document = Document(
-                source=raw["source"],
-                text=raw["text"],
-                content_hash=raw["content_hash"],
-                title=raw["title"],
-                language=raw["language"],
-                sentences=tuple((int(s), int(e)) for s, e in raw["sentences"]),
-            )
-        except (OSError, ValueError, KeyError, TypeError) as error:
+            data = path.read_text(encoding="utf-8")
+        except (OSError, ValueError) as error:
             raise IndexProblem(
                 f"the stored text of a document is unreadable ({path}); "
                 "run `rag index --rebuild` to rebuild the index"
             ) from error
-        chunks = [
-            Chunk(document.source, document.doc_id, i, start, end, document.text[start:end])
-            for i, (start, end) in enumerate(raw["chunks"])
-        ]
-        return document, chunks
+        return decode_document(data, str(path))
 
     def delete(self, doc_id: str) -> None:
         self._path(doc_id).unlink(missing_ok=True)

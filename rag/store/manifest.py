@@ -38,16 +38,28 @@ class Manifest:
         if not path.exists():
             return cls(documents={}, chunk_chars=chunk_chars)
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            documents = {record["source"]: DocumentRecord(**record) for record in raw["documents"]}
-            return cls(documents=documents, chunk_chars=int(raw["chunk_chars"]))
-        except (OSError, ValueError, KeyError, TypeError) as error:
+            data = path.read_text(encoding="utf-8")
+        except (OSError, ValueError) as error:
             raise IndexProblem(
                 f"the index manifest {path} is unreadable ({type(error).__name__}); "
                 "run `rag index --rebuild` to rebuild the index"
             ) from error
+        return cls.decode(data, str(path))
 
-    def save(self, path: Path) -> None:
+    @classmethod
+    def decode(cls, data: str, where: str) -> Manifest:
+        """Parse a stored manifest; ``where`` names it in the error a damaged one raises."""
+        try:
+            raw = json.loads(data)
+            documents = {record["source"]: DocumentRecord(**record) for record in raw["documents"]}
+            return cls(documents=documents, chunk_chars=int(raw["chunk_chars"]))
+        except (ValueError, KeyError, TypeError) as error:
+            raise IndexProblem(
+                f"the index manifest {where} is unreadable ({type(error).__name__}); "
+                "run `rag index --rebuild` to rebuild the index"
+            ) from error
+
+    def encode(self) -> str:
         payload = {
             "version": MANIFEST_VERSION,
             "chunk_chars": self.chunk_chars,
@@ -55,7 +67,10 @@ class Manifest:
                 asdict(r) for r in sorted(self.documents.values(), key=lambda r: r.source)
             ],
         }
-        write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
+        return json.dumps(payload, ensure_ascii=False, indent=1)
+
+    def save(self, path: Path) -> None:
+        write_atomic(path, self.encode().encode("utf-8"))
 
     def doc_ids(self) -> set[str]:
         return {record.doc_id for record in self.documents.values()}

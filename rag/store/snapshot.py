@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from rag.retrieval.lexical import BM25Index
-from rag.store.chroma import ChromaStore
-from rag.store.documents import DocumentStore
+from rag.store.base import IndexStore, VectorStore
 from rag.store.errors import IndexProblem
-from rag.store.layout import IndexLayout
-from rag.store.manifest import DocumentRecord, Manifest
+from rag.store.manifest import DocumentRecord
 from rag.types import Chunk, Document
+
+# A writer may commit while a reader loads; the reader starts over from the new version.
+_LOAD_ATTEMPTS = 5
 
 
 @dataclass
@@ -22,20 +23,33 @@ class IndexSnapshot:
     documents: dict[str, Document]  # by doc_id
     chunks: dict[str, Chunk]  # by chunk_id
     chunk_order: list[str]
-    vectors: ChromaStore
-    manifest_mtime_ns: int
+    vectors: VectorStore
+    version: str | None  # the catalog version this view was loaded from
 
     @classmethod
-    def load(cls, layout: IndexLayout, chunk_chars: int, vectors: ChromaStore) -> IndexSnapshot:
-        if not layout.exists():
-            raise IndexProblem(f"no index at {layout.root}; run `rag index` first")
-        mtime = layout.manifest.stat().st_mtime_ns
-        manifest = Manifest.load(layout.manifest, chunk_chars)
-        store = DocumentStore(layout.documents)
+    def load(cls, store: IndexStore, chunk_chars: int) -> IndexSnapshot:
+        catalog = store.catalog
+        for attempt in range(_LOAD_ATTEMPTS):
+            version = catalog.version()
+            if version is None:
+                raise IndexProblem(f"no index at {catalog.location}; run `rag index` first")
+            try:
+                snapshot = cls._load_version(store, chunk_chars, version)
+            except IndexProblem:
+                if catalog.version() == version or attempt == _LOAD_ATTEMPTS - 1:
+                    raise  # damaged, not merely replaced while we read it
+                continue
+            if catalog.version() == version:
+                return snapshot
+        raise IndexProblem(f"the index at {catalog.location} kept changing while being read")
+
+    @classmethod
+    def _load_version(cls, store: IndexStore, chunk_chars: int, version: str) -> IndexSnapshot:
+        manifest = store.catalog.load_manifest(chunk_chars)
         documents: dict[str, Document] = {}
         chunks: dict[str, Chunk] = {}
         for record in manifest.documents.values():
-            document, document_chunks = store.load(record.doc_id)
+            document, document_chunks = store.catalog.load_document(record.doc_id)
             documents[record.doc_id] = document
             for chunk in document_chunks:
                 chunks[chunk.chunk_id] = chunk
@@ -44,8 +58,8 @@ class IndexSnapshot:
             documents=documents,
             chunks=chunks,
             chunk_order=list(chunks),
-            vectors=vectors,
-            manifest_mtime_ns=mtime,
+            vectors=store.vectors,
+            version=version,
         )
 
     @cached_property
@@ -61,8 +75,8 @@ class IndexSnapshot:
         record = self.records.get(source)
         return self.documents.get(record.doc_id) if record else None
 
-    def is_stale(self, layout: IndexLayout) -> bool:
+    def is_stale(self, store: IndexStore) -> bool:
         try:
-            return layout.manifest.stat().st_mtime_ns != self.manifest_mtime_ns
-        except OSError:
-            return True
+            return store.catalog.version() != self.version
+        except IndexProblem:
+            return False  # the server is briefly unreachable: keep answering from memory

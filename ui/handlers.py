@@ -1,0 +1,180 @@
+"""Event handlers behind the page and the named API endpoints (which return the CLI's JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from rag.generation.base import GenerationError
+from rag.indexer import IndexReport
+from rag.pipeline import QuestionError
+from rag.store.errors import IndexProblem
+from ui import panels
+from ui.library import Library, UploadOutcome
+from ui.services import NOT_AVAILABLE, Services, Unavailable
+from ui.viewer import parse_request, source_html
+
+ALL_DOCUMENTS = "All documents"
+CONFIRM_DELETE = (
+    "(source) => (source && window.confirm(`Delete ${source} from the corpus folder?`)) "
+    "? source : ''"
+)
+_USER_ERRORS = (QuestionError, GenerationError, IndexProblem, Unavailable)
+
+
+def _progress(progress: gr.Progress) -> Callable[[int, int], None]:
+    def update(done: int, total: int) -> None:
+        progress((done, max(total, 1)), desc="Embedding", unit="chunks")
+
+    return update
+
+
+def _report_html(report: IndexReport) -> str:
+    return panels.notice_html(
+        f"Index up to date: {report.documents} documents, {report.chunks} chunks "
+        f"({report.added} added, {report.updated} updated, {report.removed} removed) "
+        f"in {report.seconds:.1f} s.",
+        "ok",
+    )
+
+
+def _outcome_html(outcome: UploadOutcome) -> str:
+    parts = []
+    if outcome.saved:
+        parts.append(panels.notice_html(f"Indexed: {', '.join(outcome.saved)}.", "ok"))
+    for name, reason in outcome.rejected.items():
+        parts.append(panels.notice_html(f"{name}: not added, {reason}.", "error"))
+    return "".join(parts)
+
+
+class Handlers:
+    def __init__(self, services: Services, library: Library, warning: str | None) -> None:
+        self.services = services
+        self.library = library
+        self.warning = warning
+
+    # -- API endpoints (typed: gr.api derives the client's schema from the hints) -------------
+
+    def ask(self, question: str) -> dict[str, Any]:
+        """Answer a question over the indexed documents; the JSON of `rag ask --json`."""
+        try:
+            return self.services.ask(question)
+        except _USER_ERRORS as error:
+            raise gr.Error(str(error)) from error
+
+    def find(self, text: str) -> dict[str, Any]:
+        """Every location of a text in the documents (exact, fuzzy or semantic)."""
+        try:
+            return self.services.find(text)
+        except _USER_ERRORS as error:
+            raise gr.Error(str(error)) from error
+
+    def brief(self, source: str = "", bullets: int = 5) -> dict[str, Any]:
+        """Cited bullet points on one document (its source path) or, when empty, all of them."""
+        try:
+            return self.services.brief(source or None, bullets)
+        except _USER_ERRORS as error:
+            raise gr.Error(str(error)) from error
+
+    def documents(self) -> dict[str, Any]:
+        """The indexed documents, and files the last index run could not read."""
+        return {"documents": self.library.documents()}
+
+    def index(self) -> dict[str, Any]:
+        """Bring the index in line with the corpus folder; the JSON of `rag index --json`."""
+        try:
+            return self.library.reindex().to_json()
+        except IndexProblem as error:
+            raise gr.Error(str(error)) from error
+
+    def delete(self, source: str) -> dict[str, Any]:
+        """Remove a document (its source path) from the corpus folder and the index."""
+        try:
+            return self.library.delete(source).to_json()
+        except IndexProblem as error:
+            raise gr.Error(str(error)) from error
+
+    def upload(self, files: list[str] | None) -> dict[str, Any]:
+        """Add files to the corpus folder and index them; per-file reasons for refused ones."""
+        try:
+            return self.library.upload([(Path(f), Path(f).name) for f in files or []]).to_json()
+        except IndexProblem as error:
+            raise gr.Error(str(error)) from error
+
+    # -- page --------------------------------------------------------------------------------
+
+    def show_source(self, data: list[Any]) -> str:
+        source, start, end = parse_request(data)
+        return source_html(self.services.assistant.snapshot(), source, start, end)
+
+    def find_intro(self) -> str:
+        if self.services.can_find:
+            return panels.notice_html("Paste text to see every place the documents say it.")
+        return panels.notice_html(f"Finding quotes is {NOT_AVAILABLE}.", "unavailable")
+
+    def brief_intro(self) -> str:
+        if self.services.can_brief:
+            return panels.notice_html("Choose a scope and a length, then write the briefing.")
+        return panels.notice_html(f"Briefings are {NOT_AVAILABLE}.", "unavailable")
+
+    def find_page(self, text: str) -> str:
+        if not (text or "").strip():
+            return panels.notice_html("Paste some text to find first.")
+        try:
+            result = self.services.find(text)
+        except _USER_ERRORS as error:
+            return panels.notice_html(str(error), "error")
+        return panels.find_html(result, self.services.assistant.snapshot())
+
+    def brief_page(self, scope: str, bullets: float) -> str:
+        source = "" if scope == ALL_DOCUMENTS else scope
+        try:
+            return panels.brief_html(self.services.brief(source or None, int(bullets)))
+        except _USER_ERRORS as error:
+            return panels.notice_html(str(error), "error")
+
+    def status_line(self) -> str:
+        return panels.status_html(self.services.health(), self.warning)
+
+    def library_views(self) -> tuple[str, Any, Any, str]:
+        """Documents table, briefing scope, delete choices and status line, after any change."""
+        rows = self.library.documents()
+        sources = [r["source"] for r in rows if r["status"] == "indexed"]
+        return (
+            panels.documents_html(rows),
+            gr.update(choices=[ALL_DOCUMENTS, *sources]),
+            gr.update(choices=sources, value=None),
+            self.status_line(),
+        )
+
+    def upload_page(self, files: list[str] | None, progress: gr.Progress = gr.Progress()):  # noqa: B008
+        if not files:
+            return ("", None, *self.library_views())
+        try:
+            outcome = self.library.upload(
+                [(Path(f), Path(f).name) for f in files], progress=_progress(progress)
+            )
+            message = _outcome_html(outcome)
+        except IndexProblem as error:
+            message = panels.notice_html(str(error), "error")
+        return (message, None, *self.library_views())
+
+    def delete_page(self, source: str | None, progress: gr.Progress = gr.Progress()):  # noqa: B008
+        if not source:
+            return ("", *self.library_views())
+        try:
+            report = self.library.delete(source, progress=_progress(progress))
+            message = panels.notice_html(f"Deleted {source}.", "ok") + _report_html(report)
+        except IndexProblem as error:
+            message = panels.notice_html(str(error), "error")
+        return (message, *self.library_views())
+
+    def reindex_page(self, progress: gr.Progress = gr.Progress()):  # noqa: B008
+        try:
+            message = _report_html(self.library.reindex(progress=_progress(progress)))
+        except IndexProblem as error:
+            message = panels.notice_html(str(error), "error")
+        return (message, *self.library_views())
