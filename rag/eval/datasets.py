@@ -34,7 +34,9 @@ def _squad_documents(
     for i, article in enumerate(data["data"]):
         title = re.sub(r"<[^>]+>", "", article.get("title", ""))  # PIAF titles hold <i> tags
         for j, paragraph in enumerate(article["paragraphs"]):
-            text = paragraph["context"]
+            # Two XQuAD paragraphs start with a byte-order mark, which the readers drop (it is
+            # not text); keeping it would shift every offset of those documents by one.
+            text = paragraph["context"].removeprefix("\ufeff")
             if text not in by_text:
                 source = f"{prefix}/{i:03d}_{_slug(title)}/{j:03d}.txt"
                 by_text[text] = source

@@ -109,3 +109,8 @@ def test_restrict_corpus_keeps_gold_documents() -> None:
 def test_unknown_dataset_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown dataset"):
         load_dataset("nope")
+
+
+def test_no_document_starts_with_a_byte_order_mark() -> None:
+    for name in ("xquad-en-es", "piaf", "squad2"):
+        assert not any(d.text.startswith("\ufeff") for d in load_dataset(name).documents)
