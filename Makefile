@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test lint install browser
+.PHONY: run test lint install browser bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,3 +32,8 @@ browser:
 
 test: lint browser
 	RAG_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
+
+# Regenerates BENCHMARKS.md and docs/bench/*.png (full evaluation sets and scale runs: long;
+# embeddings are cached in .bench-cache/, so later runs are much faster).
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

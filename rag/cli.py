@@ -341,6 +341,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port (default RAG_PORT, 7860)")
     serve.add_argument("--host", default=None, help="address (default RAG_HOST, 127.0.0.1)")
     serve.set_defaults(run=cmd_serve)
+
+    from rag.eval.cli import add_parser as add_eval_parser
+
+    add_eval_parser(commands)
     return parser
 
 

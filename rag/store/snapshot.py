@@ -66,6 +66,11 @@ class IndexSnapshot:
     def keyword_index(self) -> BM25Index:
         return BM25Index([self.chunks[chunk_id].text for chunk_id in self.chunk_order])
 
+    @cached_property
+    def chunk_position(self) -> dict[str, int]:
+        """Each chunk's row in ``chunk_order`` (and in the keyword index's scores)."""
+        return {chunk_id: i for i, chunk_id in enumerate(self.chunk_order)}
+
     def document_by_source(self, source: str) -> Document | None:
         record = self.records.get(source)
         return self.documents.get(record.doc_id) if record else None

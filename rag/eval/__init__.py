@@ -1,0 +1,1 @@
+"""Measuring the assistant: evaluation datasets, metrics, baselines and the ``rag eval`` run."""

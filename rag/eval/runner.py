@@ -1,0 +1,138 @@
+"""One evaluation run: index a dataset, run ours and the baselines, collect every metric."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rag.eval.answer_eval import answer_metrics, run_answers
+from rag.eval.baselines import Retriever
+from rag.eval.datasets import REPO_ROOT, load_dataset, restrict_corpus
+from rag.eval.embedding_cache import CachedEmbedder, EmbeddingCache
+from rag.eval.report import code_version, markdown_table, ratios
+from rag.eval.retrieval_eval import retrieval_metrics, run_retrieval
+from rag.eval.systems import AssistantRetriever, baselines, build_workspace
+from rag.settings import Settings
+
+RETRIEVAL_COLUMNS = [
+    "recall@1",
+    "recall@5",
+    "recall@10",
+    "mrr",
+    "retrieve_ms_p50",
+    "retrieve_ms_p95",
+]
+RATIO_COLUMNS = ["recall@1", "recall@5", "recall@10", "mrr", "retrieve_ms_p50"]
+ANSWER_COLUMNS = [
+    "answered", "citation_validity", "gold_coverage", "answer_f1", "keyword_accuracy",
+    "refusal_precision", "refusal_recall", "answerability_auroc", "total_ms_p50", "total_ms_p95",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EvalOptions:
+    """What to run; paths default to ``<repo>/../shared/eval`` and ``<repo>/.bench-cache``."""
+
+    dataset: str
+    limit: int | None = None
+    max_documents: int | None = None
+    eval_dir: Path | None = None
+    cache_dir: Path = field(default_factory=lambda: REPO_ROOT / ".bench-cache")
+    plain_baseline: bool = True
+    ask: bool = True
+
+
+def run_eval(options: EvalOptions, settings: Settings) -> dict[str, Any]:
+    """Every metric of one run as plain JSON-ready data."""
+    started = time.perf_counter()
+    dataset = load_dataset(options.dataset, options.eval_dir, options.limit)
+    if options.max_documents is not None:
+        dataset = restrict_corpus(dataset, options.max_documents)
+    embedder = CachedEmbedder(EmbeddingCache(options.cache_dir / "embeddings"))
+    workspace = build_workspace(dataset, settings, options.cache_dir, embedder)
+    questions = list(dataset.questions)
+
+    # Query vectors come from the cache for every system alike, so the latencies compare
+    # retrieval itself; the model's own speed is what the scale benchmark measures.
+    embed_started = time.perf_counter()
+    for question in questions:
+        embedder.embed_query(question.question)
+    embed_seconds = time.perf_counter() - embed_started
+    systems: list[Retriever] = [AssistantRetriever(workspace.assistant)]
+    systems += baselines(workspace, dataset, embedder, plain=options.plain_baseline)
+    for system in systems:  # first calls load indexes and models; keep them out of the timings
+        system.retrieve(questions[0].question if questions else "warm-up", 1)
+    retrieval = {s.name: retrieval_metrics(run_retrieval(s, questions), questions) for s in systems}
+    ours = retrieval["ours"]
+    results: dict[str, Any] = {
+        "dataset": dataset.name,
+        "limit": options.limit,
+        "questions": len(questions),
+        "documents": len(dataset.documents),
+        "chunks": len(workspace.chunks()),
+        "code_version": code_version(REPO_ROOT),
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "settings": settings.model_dump(mode="json"),
+        "index": {
+            "seconds": round(workspace.index_seconds, 2),
+            "passages_embedded": workspace.passages_embedded,
+        },
+        "query_embedding_seconds": round(embed_seconds, 2),
+        "retrieval": retrieval,
+        "ratios": {
+            f"ours/{name}": ratios(ours, metrics, RATIO_COLUMNS)
+            for name, metrics in retrieval.items()
+            if name != "ours"
+        },
+    }
+    if options.ask:
+        texts = {doc.source: doc.text for doc in dataset.documents}
+        if questions:
+            workspace.assistant.ask(questions[0].question)  # load the generator untimed
+        outcomes = run_answers(workspace.assistant.ask, questions)
+        results["answers"] = {"ours": answer_metrics(outcomes, questions, texts)}
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def render_table(results: dict[str, Any]) -> str:
+    """The readable summary printed after a run."""
+    lines = [
+        f"# {results['dataset']}: {results['questions']} questions, {results['documents']} "
+        f"documents, {results['chunks']} chunks (code {results['code_version']})",
+        "",
+        "## Retrieval (gold document)",
+        markdown_table(results["retrieval"], RETRIEVAL_COLUMNS),
+        "",
+        "## Ours as a ratio of each baseline",
+        markdown_table(results["ratios"], RATIO_COLUMNS),
+    ]
+    if "answers" in results:
+        columns = [c for c in ANSWER_COLUMNS if c in results["answers"]["ours"]]
+        lines += ["", "## Answers", markdown_table(results["answers"], columns)]
+    return "\n".join(lines)
+
+
+def _strict(value: Any) -> Any:
+    """NaN (a metric with nothing to measure) becomes null: strict JSON has no NaN."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strict(v) for v in value]
+    return value
+
+
+def to_json(results: dict[str, Any]) -> str:
+    return json.dumps(_strict(results), indent=1, ensure_ascii=False, allow_nan=False)
+
+
+def write_results(results: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_json(results) + "\n", encoding="utf-8")
