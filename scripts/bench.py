@@ -121,6 +121,15 @@ def plot(results: dict[str, Any]) -> list[str]:
     return names
 
 
+# Sections written by their own scripts (each names its command), included as measured.
+MEASURED_ELSEWHERE = [
+    "docs/bench-answerability.md",
+    "docs/benchmarks-generators.md",
+    "docs/bench-find.md",
+    "docs/bench-load.md",
+]
+
+
 def render(results: dict[str, Any], plots: list[str]) -> str:
     lines = [
         "# Benchmarks",
@@ -162,6 +171,8 @@ def render(results: dict[str, Any], plots: list[str]) -> str:
         ]  # fmt: skip
         if "latency-vs-size.png" in plots:
             lines += ["", "![latency vs corpus size](docs/bench/latency-vs-size.png)"]
+    for path in MEASURED_ELSEWHERE:
+        lines += ["", (REPO_ROOT / path).read_text(encoding="utf-8").strip()]
     return "\n".join(lines) + "\n"
 
 
