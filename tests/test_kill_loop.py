@@ -64,6 +64,16 @@ def _kill_while_indexing(process: subprocess.Popen, lock: Path, delay: float) ->
         return True
 
 
+def _indexing_seconds(process: subprocess.Popen, lock: Path) -> float:
+    """How long an uninterrupted run holds the index lock."""
+    while process.poll() is None and not _indexing(lock):
+        time.sleep(0.01)
+    began = time.monotonic()
+    process.wait(timeout=120)
+    assert process.returncode == 0
+    return max(time.monotonic() - began, 0.05)
+
+
 def _fresh_view(settings: Settings):  # type: ignore[no-untyped-def]
     # Another process wrote the embedded Chroma: drop this process's cached client for it.
     from chromadb.api.client import SharedSystemClient
@@ -100,11 +110,16 @@ def test_sigkill_at_random_points(tmp_path: Path, embedder):
     env |= {"RAG_COMMIT_EVERY_CHUNKS": "4"}  # several commits per run, so kills land between
     command = [sys.executable, "-m", "rag.cli", "index"]
     started = time.monotonic()
+    lock = settings.index_dir / ".lock"
+    # Kill delays are drawn within the time one run's indexing phase takes on this machine,
+    # measured first: a fixed window would miss every run on a fast, idle machine.
+    _write(corpus, rng, -1)
+    window = _indexing_seconds(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL), lock)
     killed = 0
     for trial in range(TRIALS):
         _write(corpus, rng, trial)
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-        killed += _kill_while_indexing(process, settings.index_dir / ".lock", rng.uniform(0, 3.0))
+        killed += _kill_while_indexing(process, lock, rng.uniform(0, 0.8 * window))
         _assert_consistent(settings, embedder)
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -25,8 +26,13 @@ def resolve_gguf(settings: Settings) -> Path:
 
 
 def default_threads(configured: int | None) -> int:
-    """``RAG_LLM_THREADS``, else half the cores: the other half serve retrieval and the UI."""
-    return configured or max(1, (os.cpu_count() or 2) // 2)
+    """``RAG_LLM_THREADS``, else every core.
+
+    Measured on 2 idle cores: 2 threads halve the time to the first token (12 s vs 23 s for a
+    five-passage prompt with the 1.5B). On a machine busy with other work, fewer threads are
+    faster, since llama.cpp's threads spin while they wait for each other: set it lower there.
+    """
+    return configured or max(1, os.cpu_count() or 1)
 
 
 _LOCK = threading.Lock()
@@ -41,7 +47,7 @@ def _load(path: str, n_ctx: int, threads: int) -> Any:
             "llama-cpp-python is not installed: pip install 'llama-cpp-python[server]==0.3.36'"
         ) from None
     try:
-        return Llama(
+        model = Llama(
             model_path=path,
             n_ctx=n_ctx,
             n_threads=threads,
@@ -52,6 +58,10 @@ def _load(path: str, n_ctx: int, threads: int) -> Any:
         )
     except (ValueError, RuntimeError) as exc:
         raise GenerationError(f"model file {path} could not be loaded: {exc}") from None
+    # Freed by __del__ at interpreter shutdown, llama.cpp's bindings are already gone and every
+    # `rag ask` would end with an ignored-exception traceback; free it while they still exist.
+    atexit.register(model.close)
+    return model
 
 
 class LlamaCppGenerator:
