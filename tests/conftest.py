@@ -50,4 +50,5 @@ def seed_assistant(tmp_path_factory, embedder):
 
 
 # Real servers on loopback, started and stopped by the tests themselves.
+from tests.llm_servers import llama_cpp_installed, llama_server, small_model  # noqa: E402, F401
 from tests.servers import chroma_url, embeddings_url  # noqa: E402, F401

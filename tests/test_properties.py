@@ -107,10 +107,3 @@ def test_any_bytes_in_a_pdf_wrapper_are_refused_cleanly(data: bytes):
     mangled = pdf[:cut] + data + pdf[cut + len(data) :]
     with contextlib.suppress(UnreadableFile):
         READERS[".pdf"](mangled)
-
-
-@pytest.mark.skip(
-    reason="find() is built on branch issue4-find; its normalisation property goes there"
-)
-def test_find_normalisation_properties():
-    raise AssertionError("placeholder")

@@ -102,9 +102,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                         placeholder="Paste a sentence or phrase…",
                         elem_id="rag-find-text",
                     )
-                    find_button = gr.Button(
-                        "Find", variant="primary", interactive=services.can_find
-                    )
+                    find_button = gr.Button("Find", variant="primary")
                     find_out = gr.HTML(h.find_intro(), elem_id="rag-find-out")
                 with gr.Tab("Briefing", id="brief", elem_id="rag-tab-brief"):
                     with gr.Row():
@@ -112,9 +110,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                             [ALL_DOCUMENTS], value=ALL_DOCUMENTS, label="Scope", scale=3
                         )
                         length = gr.Slider(3, 12, value=5, step=1, label="Bullets", scale=2)
-                    brief_button = gr.Button(
-                        "Write briefing", variant="primary", interactive=services.can_brief
-                    )
+                    brief_button = gr.Button("Write briefing", variant="primary")
                     brief_out = gr.HTML(h.brief_intro(), elem_id="rag-brief-out")
                 with gr.Tab("Documents", id="documents", elem_id="rag-tab-documents"):
                     uploader = gr.File(

@@ -14,7 +14,7 @@ from rag.pipeline import QuestionError
 from rag.store.errors import IndexProblem
 from ui import panels
 from ui.library import Library, UploadOutcome
-from ui.services import NOT_AVAILABLE, Services, Unavailable
+from ui.services import Services
 from ui.viewer import parse_request, source_html
 
 ALL_DOCUMENTS = "All documents"
@@ -22,7 +22,7 @@ CONFIRM_DELETE = (
     "(source) => (source && window.confirm(`Delete ${source} from the corpus folder?`)) "
     "? source : ''"
 )
-_USER_ERRORS = (QuestionError, GenerationError, IndexProblem, Unavailable)
+_USER_ERRORS = (QuestionError, GenerationError, IndexProblem)
 
 
 def _progress(progress: gr.Progress) -> Callable[[int, int], None]:
@@ -111,14 +111,10 @@ class Handlers:
         return source_html(self.services.assistant.snapshot(), source, start, end)
 
     def find_intro(self) -> str:
-        if self.services.can_find:
-            return panels.notice_html("Paste text to see every place the documents say it.")
-        return panels.notice_html(f"Finding quotes is {NOT_AVAILABLE}.", "unavailable")
+        return panels.notice_html("Paste text to see every place the documents say it.")
 
     def brief_intro(self) -> str:
-        if self.services.can_brief:
-            return panels.notice_html("Choose a scope and a length, then write the briefing.")
-        return panels.notice_html(f"Briefings are {NOT_AVAILABLE}.", "unavailable")
+        return panels.notice_html("Choose a scope and a length, then write the briefing.")
 
     def find_page(self, text: str) -> str:
         if not (text or "").strip():

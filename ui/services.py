@@ -1,8 +1,4 @@
-"""What the page asks of the library: answers, quotes, briefings and health, as plain data.
-
-A thin adapter: features that the ``rag`` library does not have yet (find, brief, streamed
-answers) report themselves unavailable instead of failing, so the page can say so.
-"""
+"""What the page asks of the library: answers, quotes, briefings and health, as plain data."""
 
 from __future__ import annotations
 
@@ -15,12 +11,7 @@ from rag.generation.base import Turn
 from rag.pipeline import Assistant
 from rag.types import Answer
 
-NOT_AVAILABLE = "not available yet in this version of the library"
 HISTORY_TURNS = 3  # earlier exchanges given to a follow-up question
-
-
-class Unavailable(RuntimeError):
-    """A feature the library behind the page does not offer."""
 
 
 @dataclass(frozen=True)
@@ -32,14 +23,6 @@ class Health:
     chunks: int
 
 
-def _as_json(result: Any) -> Any:
-    if hasattr(result, "to_json"):
-        return result.to_json()
-    if isinstance(result, list | tuple):
-        return [_as_json(item) for item in result]
-    return result
-
-
 class Services:
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
@@ -47,39 +30,20 @@ class Services:
     # -- chat ------------------------------------------------------------------------------
 
     def answer_stream(self, question: str, turns: list[tuple[str, str]]) -> Iterator[str | Answer]:
-        """Text pieces as they are written (when the library streams), then the final Answer."""
+        """Text pieces as they are written, then the final verified Answer."""
         history = tuple(Turn(q, a) for q, a in turns[-HISTORY_TURNS:])
-        stream = getattr(self.assistant, "ask_stream", None)
-        if stream is None:
-            yield self.assistant.ask(question, history=history)
-            return
-        yield from stream(question, history=history)
+        yield from self.assistant.ask_stream(question, history=history)
 
     def ask(self, question: str) -> dict[str, Any]:
         return self.assistant.ask(question).to_json()
 
     # -- find and brief --------------------------------------------------------------------
 
-    @property
-    def can_find(self) -> bool:
-        return callable(getattr(self.assistant, "find", None))
-
-    @property
-    def can_brief(self) -> bool:
-        return callable(getattr(self.assistant, "brief", None))
-
     def find(self, text: str) -> dict[str, Any]:
-        if not self.can_find:
-            raise Unavailable(f"finding quotes is {NOT_AVAILABLE}")
-        result = _as_json(getattr(self.assistant, "find")(text))  # noqa: B009
-        return result if isinstance(result, dict) else {"query": text, "matches": result}
+        return self.assistant.find(text).to_json()
 
     def brief(self, source: str | None, bullets: int) -> dict[str, Any]:
-        if not self.can_brief:
-            raise Unavailable(f"briefings are {NOT_AVAILABLE}")
-        brief = getattr(self.assistant, "brief")  # noqa: B009
-        result = _as_json(brief(source=source or None, bullets=bullets))
-        return result if isinstance(result, dict) else {"bullets": result}
+        return self.assistant.brief(source=source or None, bullets=bullets).to_json()
 
     # -- health ----------------------------------------------------------------------------
 

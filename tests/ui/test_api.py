@@ -7,14 +7,9 @@ import urllib.request
 
 import pytest
 
-from rag.pipeline import Assistant
 from tests.ui.conftest import Server
 
 pytestmark = pytest.mark.slow
-
-
-def library_has(feature: str) -> bool:
-    return callable(getattr(Assistant, feature, None))
 
 
 @pytest.fixture(scope="module")
@@ -79,13 +74,11 @@ def test_questions_are_answered_while_an_upload_indexes(client, server: Server, 
     client.predict("ferry.txt", api_name="/delete")
 
 
-@pytest.mark.skipif(not library_has("find"), reason="the library has no Assistant.find yet")
 def test_find(client) -> None:  # type: ignore[no-untyped-def]
     result = client.predict("la peur de perdre son leadership mondial", api_name="/find")
     assert result["matches"][0]["kind"] == "exact"
 
 
-@pytest.mark.skipif(not library_has("brief"), reason="the library has no Assistant.brief yet")
 def test_brief(client) -> None:  # type: ignore[no-untyped-def]
     result = client.predict("", 4, api_name="/brief")
     assert result["bullets"]

@@ -75,10 +75,6 @@ def test_follow_up_keeps_the_conversation(page: Page) -> None:
 
 
 def test_find_a_quote(page: Page, server: Server) -> None:
-    from tests.ui.test_api import library_has
-
-    if not library_has("find"):
-        pytest.skip("the library has no Assistant.find yet (issue 4)")
     page.get_by_role("tab", name="Find a quote").click()
     page.locator("#rag-find-text textarea").fill("la peur de perdre son leadership mondial")
     page.get_by_role("button", name="Find", exact=True).click()
@@ -90,10 +86,6 @@ def test_find_a_quote(page: Page, server: Server) -> None:
 
 
 def test_briefing(page: Page) -> None:
-    from tests.ui.test_api import library_has
-
-    if not library_has("brief"):
-        pytest.skip("the library has no Assistant.brief yet (issue 4)")
     page.get_by_role("tab", name="Briefing").click()
     page.get_by_role("button", name="Write briefing").click()
     bullets = page.locator("#rag-brief-out .rag-brief li")

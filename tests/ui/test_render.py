@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from rag.generation.base import Turn
@@ -129,9 +131,9 @@ class _RecordingAssistant:
     def __init__(self) -> None:
         self.histories: list[tuple[Turn, ...]] = []
 
-    def ask(self, question: str, history: tuple[Turn, ...] = ()) -> str:
+    def ask_stream(self, question: str, history: tuple[Turn, ...] = ()) -> Iterator[str]:
         self.histories.append(history)
-        return "answer"
+        yield "answer"
 
 
 def test_follow_ups_get_the_last_turns_of_the_conversation() -> None:
