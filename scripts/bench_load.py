@@ -97,11 +97,29 @@ def ask_load(url: str, clients: int, seconds: float) -> dict[str, object]:
     return {"latencies": latencies, "errors": errors, "wall": wall}
 
 
-def has_upload_api(url: str) -> bool:
-    from gradio_client import Client
+def upload_loop(url: str, seconds: float, folder: Path) -> dict[str, object]:
+    """One client that uploads a small document, waits for it to be indexed, deletes it, again."""
+    from gradio_client import Client, handle_file
 
-    api = Client(url, verbose=False).view_api(print_info=False, return_format="dict")
-    return any("upload" in name for name in (api or {}).get("named_endpoints", {}))
+    client = Client(url, verbose=False)
+    latencies: list[float] = []
+    errors: list[str] = []
+    stop_at = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < stop_at:
+        n += 1
+        path = folder / f"upload-{n}.txt"
+        path.write_text(f"Note {n}: the ferry to Ouessant leaves at 09:30 every morning.\n" * 20)
+        started = time.perf_counter()
+        try:
+            result = client.predict([handle_file(path)], api_name="/upload")
+            if path.name not in result.get("saved", []):
+                raise RuntimeError(f"not saved: {str(result)[:80]}")
+            latencies.append(time.perf_counter() - started)
+            client.predict(path.name, api_name="/delete")
+        except Exception as exc:  # every failure counts, whatever its type
+            errors.append(f"{type(exc).__name__}: {str(exc)[:80]}")
+    return {"latencies": latencies, "errors": errors}
 
 
 def batch_ask(env: dict[str, str], repeat: int) -> dict[str, object]:
@@ -129,8 +147,11 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ANONYMIZED_TELEMETRY": "False"}
-    env |= {"GRADIO_ANALYTICS_ENABLED": "False", "RAG_CORPUS_DIR": str(ROOT / "seeds")}
-    env |= {"RAG_INDEX_DIR": str(work / "index")}
+    # A copy of the seed corpus: the upload client writes into the corpus folder.
+    shutil.copytree(ROOT / "seeds", work / "corpus")
+    (work / "uploads").mkdir()
+    env |= {"GRADIO_ANALYTICS_ENABLED": "False", "RAG_CORPUS_DIR": str(work / "corpus")}
+    env |= {"RAG_INDEX_DIR": str(work / "index"), "RAG_GENERATOR": "extractive"}
     try:
         subprocess.run(
             [sys.executable, "-m", "rag.cli", "index"], env=env, check=True, capture_output=True
@@ -145,8 +166,13 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}/"
         try:
             wait_for(url, server)
-            upload = has_upload_api(url)
+            uploads: dict[str, object] = {}
+            uploader = threading.Thread(
+                target=lambda: uploads.update(upload_loop(url, args.seconds, work / "uploads"))
+            )
+            uploader.start()
             load = ask_load(url, args.clients, args.seconds)
+            uploader.join()
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -163,8 +189,8 @@ def main() -> int:
     assert isinstance(per_question, list)
     print("## Load: concurrent askers on the web app, and batch `rag ask`\n")
     print(
-        f"Machine: {os.cpu_count()} CPUs ({platform.machine()}, shared with other work; "
-        f"load average {os.getloadavg()[0]:.1f} at the end), "
+        f"Machine: {os.cpu_count()} CPUs ({platform.machine()}; "
+        f"load average {os.getloadavg()[0]:.1f} at the end, its own clients included), "
         f"Python {platform.python_version()}; seed corpus; extractive generator; "
         f"app queue concurrency 4. Command: `python scripts/bench_load.py "
         f"--clients {args.clients} --seconds {args.seconds:g} --cli-repeat {args.cli_repeat}`.\n"
@@ -182,12 +208,20 @@ def main() -> int:
         f"{n / batch_wall:.2f} q/s (incl. start-up) | {percentile(per_question, 0.5):.2f} s | "
         f"{percentile(per_question, 0.95):.2f} s |"
     )
+    upload_latencies = uploads["latencies"]
+    upload_errors = uploads["errors"]
+    assert isinstance(upload_latencies, list) and isinstance(upload_errors, list)
+    print(
+        f"| meanwhile, 1 client uploading a document (indexed at once) and deleting it | "
+        f"{len(upload_latencies)} | {len(upload_errors)} | {len(upload_latencies) / wall:.2f} "
+        f"uploads/s | {percentile(upload_latencies, 0.5):.2f} s | "
+        f"{percentile(upload_latencies, 0.95):.2f} s |"
+    )
     print()
-    if errors:
-        kinds = statistics.multimode(errors)
-        print(f"Errors: {len(errors)}; most common: `{kinds[0]}`.\n")
-    upload_note = "measured" if upload else "not run: this branch's app has no upload endpoint yet"
-    print(f"Concurrent upload client: {upload_note}.\n")
+    for name, failures in (("Ask", errors), ("Upload", upload_errors)):
+        if failures:
+            kinds = statistics.multimode(failures)
+            print(f"{name} errors: {len(failures)}; most common: `{kinds[0]}`.\n")
     print(
         "Latency is per request as the client sees it (queueing included); batch latency is "
         "the pipeline's own `timings_ms.total` per question."
