@@ -8,11 +8,12 @@ are close enough to that window. Thresholds come from ``scripts/calibrate_verify
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from rag.retrieval.lexical import fold
 
 # scripts/calibrate_verify.py --n 60 (claim = question + gold answer; positive = the sentence
 # holding the answer, negatives = the paragraph's other sentences): the best single
@@ -66,8 +67,7 @@ _ALIAS_OF = {word: group for group in _ALIASES for word in group}
 
 def _fold(text: str) -> str:
     """Lowercase without accents, so "Sécurité" and "securite" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold(text.replace("’", "'"))
 
 
 def _stem(word: str) -> str:
