@@ -144,8 +144,10 @@ def render(results: dict[str, Any], plots: list[str]) -> str:
         "2 shared CPU cores; compare ratios within a table, not latencies across sections.",
     ]
     for dataset, run in results["quality"].items():
+        measured = run.get("code_version", results["code_version"])
+        at = "" if measured == results["code_version"] else f", measured at code {measured}"
         lines += ["", f"## {dataset} ({run['questions']} questions, {run['documents']} documents, "
-                  f"{run['chunks']} chunks)", "", markdown_table(run["retrieval"], RETRIEVAL_COLUMNS),
+                  f"{run['chunks']} chunks{at})", "", markdown_table(run["retrieval"], RETRIEVAL_COLUMNS),
                   "", markdown_table(run["ratios"], ["recall@1", "recall@5", "mrr"])]  # fmt: skip
         if "answers" in run:
             answers = run["answers"]["ours"]
