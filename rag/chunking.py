@@ -135,3 +135,14 @@ def chunk_document(document: Document, chunk_chars: int) -> tuple[Document, list
         for i, (start, end) in enumerate(chunk_spans(sentences, chunk_chars))
     ]
     return with_sentences, chunks
+
+
+def sentence_units(document: Document) -> list[Chunk]:
+    """Each sentence as a one-sentence chunk, numbered by its place in ``document.sentences``.
+
+    They are embedded next to the chunks: a chunk also scores by its best sentence, which finds
+    the one sentence that answers a question inside an otherwise off-topic paragraph."""
+    return [
+        Chunk(document.source, document.doc_id, n, start, end, document.text[start:end])
+        for n, (start, end) in enumerate(document.sentences)
+    ]

@@ -8,15 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.chunking import chunk_document
+from rag.chunking import chunk_document, sentence_units
 from rag.embedding import Embedder
 from rag.ingest import SkippedFile, iter_corpus_files, load_document
 from rag.ingest.loader import read_bytes, relative_source
 from rag.ingest.readers import UnreadableFile
 from rag.settings import Settings
-from rag.store.base import Catalog, IndexStore, VectorStore
+from rag.store.base import IndexStore
 from rag.store.errors import IndexProblem
-from rag.store.manifest import DocumentRecord, Manifest
+from rag.store.manifest import MANIFEST_VERSION, DocumentRecord, Manifest
 from rag.store.registry import open_index_store
 from rag.types import Chunk, Document
 
@@ -33,6 +33,7 @@ class IndexReport:
     unchanged: int = 0
     repaired: int = 0
     passages_embedded: int = 0
+    sentences_embedded: int = 0
     skipped: list[SkippedFile] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -46,6 +47,7 @@ class IndexReport:
             "unchanged": self.unchanged,
             "repaired": self.repaired,
             "passages_embedded": self.passages_embedded,
+            "sentences_embedded": self.sentences_embedded,
             "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
             "seconds": round(self.seconds, 3),
         }
@@ -87,17 +89,23 @@ class Indexer:
         with index.catalog.writer_lock():
             if rebuild:
                 index.catalog.clear()  # the manifest first: nothing is served from here on
-                index.vectors.clear()
+                for vectors in index.vector_stores:
+                    vectors.clear()
             return self._update(corpus, index, progress)
 
     def _update(self, corpus: Path, index: IndexStore, progress: Progress | None) -> IndexReport:
         started = time.perf_counter()
         report = IndexReport()
-        vectors, store = index.vectors, index.catalog
+        store = index.catalog
         manifest = store.load_manifest(self.settings.chunk_chars)
-        if manifest.chunk_chars != self.settings.chunk_chars:
+        if (manifest.chunk_chars, manifest.version) != (
+            self.settings.chunk_chars,
+            MANIFEST_VERSION,
+        ):
+            # Other chunks, or an index from before sentence vectors: everything is embedded
+            # again, and the old version's vectors are removed as leftovers.
             manifest = Manifest(documents={}, chunk_chars=self.settings.chunk_chars)
-        report.repaired = self._repair(manifest, vectors, store)
+        report.repaired = self._repair(manifest, index)
 
         pending: list[_Pending] = []
         seen: set[str] = set()
@@ -123,9 +131,9 @@ class Indexer:
             del manifest.documents[source]
         report.removed = len(removed)
         store.save_manifest(manifest)
-        self._forget(stale_ids, vectors, store)
+        self._forget(stale_ids, index)
 
-        self._embed_and_commit(pending, manifest, vectors, store, report, progress)
+        self._embed_and_commit(pending, manifest, index, report, progress)
         report.documents = len(manifest.documents)
         report.chunks = sum(r.chunks for r in manifest.documents.values())
         report.seconds = time.perf_counter() - started
@@ -160,8 +168,7 @@ class Indexer:
         self,
         pending: list[_Pending],
         manifest: Manifest,
-        vectors: VectorStore,
-        store: Catalog,
+        index: IndexStore,
         report: IndexReport,
         progress: Progress | None,
     ) -> None:
@@ -171,7 +178,7 @@ class Indexer:
         for item in pending:
             batch.append(item)
             if sum(len(p.chunks) for p in batch) >= self.commit_every or item is pending[-1]:
-                self._commit_batch(batch, manifest, vectors, store, report)
+                self._commit_batch(batch, manifest, index, report)
                 done += sum(len(p.chunks) for p in batch)
                 batch = []
                 if progress:
@@ -181,18 +188,22 @@ class Indexer:
         self,
         batch: list[_Pending],
         manifest: Manifest,
-        vectors: VectorStore,
-        store: Catalog,
+        index: IndexStore,
         report: IndexReport,
     ) -> None:
+        store = index.catalog
         chunks = [chunk for item in batch for chunk in item.chunks]
-        embeddings = self.embedder.embed_passages([chunk.text for chunk in chunks])
+        sentences = [unit for item in batch for unit in sentence_units(item.document)]
+        # One call for both: the embedder batches them together.
+        embeddings = self.embedder.embed_passages([unit.text for unit in chunks + sentences])
         report.passages_embedded += len(chunks)
+        report.sentences_embedded += len(sentences)
         # Text first, then vectors, then the manifest: until the manifest names a document,
         # readers ignore its vectors, so a crash here leaves only leftovers for _repair.
         for item in batch:
             store.save_document(item.document, item.chunks)
-        vectors.add(chunks, embeddings)
+        index.vectors.add(chunks, embeddings[: len(chunks)])
+        index.sentences.add(sentences, embeddings[len(chunks) :])
         replaced: list[str] = []
         now = time.time()
         for item in batch:
@@ -217,21 +228,25 @@ class Indexer:
                 indexed_at=now,
             )
         store.save_manifest(manifest)
-        self._forget(replaced, vectors, store)
+        self._forget(replaced, index)
 
-    def _repair(self, manifest: Manifest, vectors: VectorStore, store: Catalog) -> int:
+    def _repair(self, manifest: Manifest, index: IndexStore) -> int:
         """Drop what an interrupted run left behind; re-index documents whose text went missing."""
-        committed = manifest.doc_ids()
-        leftovers = sorted((vectors.doc_ids() | store.document_ids()) - committed)
-        self._forget(leftovers, vectors, store)
+        store = index.catalog
+        stored = set(store.document_ids())
+        for vectors in index.vector_stores:
+            stored |= vectors.doc_ids()
+        leftovers = sorted(stored - manifest.doc_ids())
+        self._forget(leftovers, index)
         missing = [s for s, r in manifest.documents.items() if not store.has_document(r.doc_id)]
         for source in missing:
             del manifest.documents[source]
         return len(leftovers) + len(missing)
 
     @staticmethod
-    def _forget(doc_ids: list[str], vectors: VectorStore, store: Catalog) -> None:
+    def _forget(doc_ids: list[str], index: IndexStore) -> None:
         if not doc_ids:
             return
-        vectors.delete_documents(doc_ids)
-        store.delete_documents(doc_ids)
+        for vectors in index.vector_stores:
+            vectors.delete_documents(doc_ids)
+        index.catalog.delete_documents(doc_ids)

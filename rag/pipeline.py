@@ -69,15 +69,16 @@ class Assistant:
         self.settings = settings
         self.embedder = embedder or create_embedder(settings)
         self.layout = IndexLayout(settings.index_dir)  # the embedded store's folder
-        self.sentence_vectors = SentenceVectors(self.embedder)
+        # Sentence vectors come from the index (the store is opened on first use).
+        self.sentence_vectors = SentenceVectors(
+            self.embedder, stored=lambda ids: self.store.sentences.vectors(ids)
+        )
         self._store: IndexStore | None = None
         self._snapshot: IndexSnapshot | None = None
         self._generator: Generator | None = None
         self._extractive: Generator | None = None
         self._finder: tuple[IndexSnapshot, Finder] | None = None
-        self.sentence_store = DocumentSentenceVectors(
-            self.layout.root / "sentences", self.sentence_vectors
-        )
+        self.sentence_store = DocumentSentenceVectors(self.sentence_vectors)
 
     @property
     def store(self) -> IndexStore:
@@ -248,8 +249,7 @@ class Assistant:
         if evidence:
             best = evidence[0]
             document = snapshot.documents[passages[best.passage_number - 1].chunk.doc_id]
-            context = passages[best.passage_number - 1].chunk.text
-            score = confidence(features(standalone, evidence, document.language, context))
+            score = confidence(features(standalone, evidence, document.language, document.text))
         threshold = self.settings.answer_threshold
         answerable = bool(evidence) and score >= (THRESHOLD if threshold is None else threshold)
 

@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     embed_timeout_s: float = Field(60.0, gt=0, description="Embeddings server request timeout.")
     embed_concurrency: int = Field(4, ge=1, description="Embedding requests in flight at once.")
 
-    chunk_chars: int = Field(700, ge=100, description="Target chunk size in characters.")
+    chunk_chars: int = Field(
+        1000, ge=100, description="Target chunk size in characters (about one paragraph)."
+    )
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer generator.")
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
     commit_every_chunks: int = Field(

@@ -14,6 +14,11 @@ def document_id(source: str, content_hash: str) -> str:
     return hashlib.sha256(f"{source}\0{content_hash}".encode()).hexdigest()[:24]
 
 
+def unit_id(doc_id: str, index: int) -> str:
+    """The vector store id of a document's ``index``-th chunk, or of its ``index``-th sentence."""
+    return f"{doc_id}:{index}"
+
+
 @dataclass(frozen=True)
 class Document:
     """One source file's extracted text; every offset in the system indexes into ``text``."""
@@ -44,7 +49,7 @@ class Chunk:
 
     @property
     def chunk_id(self) -> str:
-        return f"{self.doc_id}:{self.index}"
+        return unit_id(self.doc_id, self.index)
 
 
 @dataclass(frozen=True)

@@ -240,7 +240,7 @@ def main() -> int:
     french_documents, french_queries = piaf(args.articles, rng)
     spanish_documents, spanish_queries = xquad(args.articles, rng)
     documents = french_documents + spanish_documents
-    finder = Finder(documents, embedder, DocumentSentenceVectors(None, SentenceVectors(embedder)))
+    finder = Finder(documents, embedder, DocumentSentenceVectors(SentenceVectors(embedder)))
     _ = finder.sentences  # embed every sentence once, outside the per-query timings
     setup = time.perf_counter() - started
 

@@ -55,8 +55,8 @@ def collect(assistant: Assistant, questions: list[tuple[str, bool]]) -> list[tup
         if not evidence:
             continue
         passage = passages[evidence[0].passage_number - 1]
-        language = snapshot.documents[passage.chunk.doc_id].language
-        rows.append((features(question, evidence, language, passage.chunk.text), answerable))
+        document = snapshot.documents[passage.chunk.doc_id]
+        rows.append((features(question, evidence, document.language, document.text), answerable))
         if n % 100 == 0:
             print(f"  {n}/{len(questions)}", file=sys.stderr)
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from rag.find.match import FindResult
@@ -144,17 +145,17 @@ def test_queries_share_one_finder_and_embed_sentences_once(seed_assistant):
     assert seed_assistant.embedder.passages_embedded == embedded + 1
 
 
-def test_sentence_vectors_persist_per_document_version(seed_assistant):
+def test_find_reads_sentence_vectors_from_the_index(seed_assistant):
     from rag.pipeline import Assistant
 
-    seed_assistant.find("Who testified before Congress about AI?")
     fresh = Assistant(seed_assistant.settings, embedder=seed_assistant.embedder)
     before = seed_assistant.embedder.passages_embedded
     result = fresh.find("Which chip should rival Nvidia's H100?")
     assert seed_assistant.embedder.passages_embedded == before + 1  # the query only
     assert result.query.startswith("Which chip")
     document = next(iter(fresh.snapshot().documents.values()))
-    assert (fresh.layout.root / "sentences" / f"{document.content_hash}.npy").exists()
+    stored = fresh.store.sentences.vectors([f"{document.doc_id}:0"])
+    assert np.allclose(fresh.sentence_store.vectors(document)[0], stored[f"{document.doc_id}:0"])
 
 
 def test_a_one_sentence_corpus_never_finds_by_meaning_alone(embedder):
@@ -166,7 +167,7 @@ def test_a_one_sentence_corpus_never_finds_by_meaning_alone(embedder):
 
     text = "Huawei a présenté une nouvelle puce."
     document = Document("one.txt", text, text_hash(text), "one", "fr", ((0, len(text)),))
-    finder = Finder([document], embedder, DocumentSentenceVectors(None, SentenceVectors(embedder)))
+    finder = Finder([document], embedder, DocumentSentenceVectors(SentenceVectors(embedder)))
     assert not finder.find("Nvidia's revenue doubled last quarter.").found
     assert finder.find("Huawei a présenté une nouvelle puce").found  # exact still works
 

@@ -17,6 +17,7 @@ from rag.pipeline import Assistant
 from rag.settings import Settings
 from rag.store.registry import open_index_store
 from rag.store.snapshot import IndexSnapshot
+from rag.types import unit_id
 
 pytestmark = pytest.mark.faults
 TRIALS = 20
@@ -92,6 +93,11 @@ def _assert_consistent(settings: Settings, embedder) -> None:
         ids = [f"{record.doc_id}:{i}" for i in range(record.chunks)]
         assert len(collection.get(ids=ids, include=[])["ids"]) == record.chunks
         assert sum(c.doc_id == record.doc_id for c in snapshot.chunks.values()) == record.chunks
+        sentences = len(snapshot.documents[record.doc_id].sentences)
+        assert (
+            len(store.sentences.vectors([unit_id(record.doc_id, n) for n in range(sentences)]))
+            == sentences
+        )
     reader = Assistant(settings, embedder=embedder)
     reader._store = store
     for passage in reader.retrieve("Que sait-on des volcans et des glaciers ?", k=20):
@@ -128,6 +134,7 @@ def test_sigkill_at_random_points(tmp_path: Path, embedder):
     manifest = store.catalog.load_manifest(100)
     assert set(manifest.documents) == {p.name for p in corpus.glob("*.txt")}
     assert store.vectors.doc_ids() == manifest.doc_ids()  # leftovers repaired
+    assert store.sentences.doc_ids() == manifest.doc_ids()
     assert store.catalog.document_ids() == manifest.doc_ids()
     assert killed >= TRIALS // 2  # most runs really were cut short
     print(f"{TRIALS} trials, {killed} killed mid-run, in {time.monotonic() - started:.0f} s")

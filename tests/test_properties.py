@@ -34,6 +34,7 @@ def _snapshot() -> tuple[IndexSnapshot, list[Passage]]:
         chunks={c.chunk_id: c for c in chunks},
         chunk_order=[c.chunk_id for c in chunks],
         vectors=None,  # type: ignore[arg-type]
+        sentences=None,  # type: ignore[arg-type]
         version="1",
     )
     return snapshot, [Passage(c, 1.0) for c in chunks]

@@ -91,7 +91,10 @@ def _is_acronym(anchor: str) -> bool:
 def features(
     question: str, evidence: list[Evidence], document_language: str, context: str
 ) -> Features:
-    """``context`` is the text around the best evidence (its passage), searched for the anchors."""
+    """``context`` is the best evidence's document, searched for the question's anchors.
+
+    The whole document, not the passage: a paragraph often names its subject once and then
+    says "the company", so where chunks are cut must not decide whether a name is "missing"."""
     best = evidence[0] if evidence else None
     folded_context = fold(context)
     language = detect_question_language(question)

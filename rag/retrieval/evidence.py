@@ -2,32 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
 from rag.embedding import Embedder
 from rag.generation.base import Evidence
 from rag.retrieval.lexical import tokenize
 from rag.store.snapshot import IndexSnapshot
-from rag.types import Passage
+from rag.types import Passage, unit_id
+
+StoredVectors = Callable[[Sequence[str]], dict[str, np.ndarray]]
 
 
 class SentenceVectors:
-    """Embeds sentences on first use and keeps them: the same top passages recur across questions."""
+    """Sentence vectors by id: kept in memory, read from the index, else embedded.
 
-    def __init__(self, embedder: Embedder, capacity: int = 50_000) -> None:
+    The index stores every sentence's vector; embedding is the fallback for an index built
+    before it did, or sentences outside any index."""
+
+    def __init__(
+        self, embedder: Embedder, stored: StoredVectors | None = None, capacity: int = 50_000
+    ) -> None:
         self.embedder = embedder
+        self.stored = stored
         self.capacity = capacity
-        self._cache: dict[tuple[str, int, int], np.ndarray] = {}
+        self._cache: dict[str, np.ndarray] = {}
 
-    def vectors(self, keys: list[tuple[str, int, int]], texts: list[str]) -> np.ndarray:
-        missing = [i for i, key in enumerate(keys) if key not in self._cache]
+    def vectors(self, ids: list[str], texts: list[str]) -> np.ndarray:
+        missing = [i for i, unit_id in enumerate(ids) if unit_id not in self._cache]
         if missing:
             if len(self._cache) + len(missing) > self.capacity:
                 self._cache.clear()
+            if self.stored is not None:
+                self._cache.update(self.stored([ids[i] for i in missing]))
+                missing = [i for i in missing if ids[i] not in self._cache]
+        if missing:
             fresh = self.embedder.embed_passages([texts[i] for i in missing])
             for i, vector in zip(missing, fresh, strict=True):
-                self._cache[keys[i]] = vector
-        return np.vstack([self._cache[key] for key in keys]) if keys else np.zeros((0, 1))
+                self._cache[ids[i]] = vector
+        return np.vstack([self._cache[unit_id] for unit_id in ids]) if ids else np.zeros((0, 1))
 
 
 def lexical_overlap(question: str, sentence: str) -> float:
@@ -46,30 +60,32 @@ def score_sentences(
     passages: list[Passage],
 ) -> list[Evidence]:
     """Every sentence of the passages, scored by similarity to the question, best first."""
-    keys: list[tuple[str, int, int]] = []
+    ids: list[str] = []
+    spans: list[tuple[int, int]] = []
     texts: list[str] = []
     owners: list[int] = []
     for number, passage in enumerate(passages, start=1):
         chunk = passage.chunk
         document = snapshot.documents[chunk.doc_id]
-        for start, end in document.sentences:
+        for n, (start, end) in enumerate(document.sentences):
             if start >= chunk.start and end <= chunk.end:
-                keys.append((chunk.doc_id, start, end))
+                ids.append(unit_id(chunk.doc_id, n))
+                spans.append((start, end))
                 texts.append(document.text[start:end])
                 owners.append(number)
-    if not keys:
+    if not ids:
         return []
-    similarity = sentence_vectors.vectors(keys, texts) @ question_vector
+    similarity = sentence_vectors.vectors(ids, texts) @ question_vector
     evidence = [
         Evidence(
             passage_number=owners[i],
             source=passages[owners[i] - 1].chunk.source,
-            start=keys[i][1],
-            end=keys[i][2],
+            start=spans[i][0],
+            end=spans[i][1],
             text=texts[i],
             # Similarity dominates; shared words break near-ties toward the literal match.
             score=float(similarity[i]) + 0.05 * lexical_overlap(question, texts[i]),
         )
-        for i in range(len(keys))
+        for i in range(len(ids))
     ]
     return sorted(evidence, key=lambda e: e.score, reverse=True)

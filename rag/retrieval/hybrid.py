@@ -1,6 +1,8 @@
-"""Hybrid retrieval: dense vectors and BM25, fused so that neither side drowns the other."""
+"""Hybrid retrieval: chunk and sentence vectors plus BM25, fused so no side drowns the others."""
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 import numpy as np
 
@@ -10,9 +12,33 @@ from rag.types import Passage
 
 # Candidates taken from each side before fusion; fusion re-ranks within them.
 _CANDIDATES = 50
+# Sentence hits fetched per chunk candidate: a chunk often holds several of the top sentences.
+_SENTENCES_PER_CANDIDATE = 3
 # The keyword side's share of the fused score when every question word occurs in the corpus;
 # scaled down by the share that does (docs/retrieval-experiments.md: PIAF and XQuAD EN->ES).
 KEYWORD_SHARE = 0.3
+# A chunk's dense score is its own similarity plus this times its best sentence's: the
+# sentence that answers lifts its paragraph (docs/retrieval-experiments.md, "What won").
+SENTENCE_WEIGHT = 1.5
+
+
+def _committed(hits: list[tuple[str, float]], known: Collection[str]) -> list[tuple[str, float]]:
+    # Vectors of uncommitted documents (an interrupted run) may sit in the store: skip them.
+    return [(unit_id, score) for unit_id, score in hits if unit_id in known]
+
+
+def _dense_scores(
+    snapshot: IndexSnapshot, query_vector: np.ndarray, fetch: int
+) -> tuple[dict[str, float], dict[str, float], float | None]:
+    """Chunk hits, each hit chunk's best sentence, and the lowest sentence score fetched."""
+    chunk_hits = _committed(snapshot.vectors.search(query_vector, fetch + 10), snapshot.chunks)
+    sentence_hits = snapshot.sentences.search(query_vector, _SENTENCES_PER_CANDIDATE * fetch)
+    owner = snapshot.sentence_chunk
+    best_sentence: dict[str, float] = {}
+    for unit_id, score in _committed(sentence_hits, owner):
+        best_sentence.setdefault(owner[unit_id], score)  # hits come best first
+    floor = sentence_hits[-1][1] if sentence_hits else None
+    return dict(chunk_hits[:fetch]), best_sentence, floor
 
 
 def retrieve(
@@ -22,12 +48,7 @@ def retrieve(
     if not snapshot.chunks:
         return []
     fetch = max(_CANDIDATES, 3 * k)
-    # Vectors of uncommitted documents (an interrupted run) may sit in the store: skip them.
-    dense = [
-        (cid, score)
-        for cid, score in snapshot.vectors.search(query_vector, fetch + 10)
-        if cid in snapshot.chunks
-    ][:fetch]
+    chunk_score, best_sentence, sentence_floor = _dense_scores(snapshot, query_vector, fetch)
 
     keywords = snapshot.keyword_index
     scores = keywords.scores(query)
@@ -36,13 +57,29 @@ def retrieve(
         top = np.argsort(-scores)[:fetch]
         keyword = [snapshot.chunk_order[i] for i in top if scores[i] > 0]
 
-    candidates = list(dict.fromkeys([cid for cid, _ in dense] + keyword))
-    dense_scores = dict(dense)
-    # A keyword-only candidate is below every dense hit: the lowest fetched score bounds it.
-    floor = min(dense_scores.values(), default=0.0)
+    candidates = list(dict.fromkeys([*chunk_score, *best_sentence, *keyword]))
+    # Exact similarities for candidates the chunk search did not return: a floor instead
+    # would rank every keyword-only candidate alike.
+    unscored = [cid for cid in candidates if cid not in chunk_score]
+    for cid, vector in snapshot.vectors.vectors(unscored).items():
+        chunk_score[cid] = float(vector @ query_vector)
+    lowest = min(chunk_score.values(), default=0.0)
+    chunk = np.array([chunk_score.get(cid, lowest) for cid in candidates], dtype=np.float32)
+    if sentence_floor is None:  # an index without sentence vectors: chunks alone
+        sentence = chunk
+    else:
+        # A chunk with no sentence among the hits has none above the floor; its own
+        # similarity is the closer estimate when it is lower still.
+        sentence = np.array(
+            [
+                best_sentence.get(cid, min(sentence_floor, c))
+                for cid, c in zip(candidates, chunk, strict=True)
+            ],
+            dtype=np.float32,
+        )
     position = snapshot.chunk_position
     fused = convex_fusion(
-        np.array([dense_scores.get(cid, floor) for cid in candidates], dtype=np.float32),
+        chunk + SENTENCE_WEIGHT * sentence,
         np.array([scores[position[cid]] for cid in candidates], dtype=np.float32),
         KEYWORD_SHARE * keywords.coverage(query),
     )

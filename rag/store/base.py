@@ -14,7 +14,7 @@ from rag.types import Chunk, Document
 
 
 class VectorStore(Protocol):
-    """Chunk vectors, each tagged with its document id; searched by cosine similarity."""
+    """Unit (chunk or sentence) vectors, each tagged with its document id; cosine search."""
 
     def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None: ...
 
@@ -23,6 +23,8 @@ class VectorStore(Protocol):
     def doc_ids(self) -> set[str]: ...
 
     def count(self) -> int: ...
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]: ...
 
@@ -63,10 +65,15 @@ class Catalog(Protocol):
 
 @dataclass(frozen=True)
 class IndexStore:
-    """Where one index lives: its catalog and its vectors."""
+    """Where one index lives: its catalog, its chunk vectors and its sentence vectors."""
 
     catalog: Catalog
     vectors: VectorStore
+    sentences: VectorStore
+
+    @property
+    def vector_stores(self) -> tuple[VectorStore, VectorStore]:
+        return (self.vectors, self.sentences)
 
     def exists(self) -> bool:
         return self.catalog.exists()

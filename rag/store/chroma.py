@@ -1,4 +1,4 @@
-"""The chunk vectors in Chroma, always with our own vectors (Chroma's default model downloads)."""
+"""Chunk and sentence vectors in Chroma, always ours (Chroma's default model downloads)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from rag.store.errors import IndexProblem
 from rag.types import Chunk
 
 COLLECTION = "chunks"
+SENTENCE_COLLECTION = "sentences"
 _PAGE = 5000
 
 
@@ -40,14 +41,23 @@ def chroma_errors(where: str) -> Iterator[None]:
         ) from error
 
 
-def open_persistent_collection(folder: Path) -> Any:
+def open_collections(client: Any, prefix: str = "") -> tuple[Any, Any]:
+    """The chunk and the sentence collection (cosine space, no embedding function)."""
+    chunks, sentences = (
+        client.get_or_create_collection(
+            f"{prefix}{name}", embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+        for name in (COLLECTION, SENTENCE_COLLECTION)
+    )
+    return chunks, sentences
+
+
+def open_persistent_collections(folder: Path) -> tuple[Any, Any]:
     import chromadb
 
     try:
         client = chromadb.PersistentClient(path=str(folder), settings=_chroma_settings())
-        return client.get_or_create_collection(
-            COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
+        return open_collections(client)
     except Exception as error:  # chromadb raises many types for a damaged or locked database
         raise IndexProblem(
             f"the vector store at {folder} cannot be opened ({type(error).__name__}: {error}); "
@@ -78,7 +88,7 @@ def connect_server(url: str) -> Any:
 
 
 class ChromaStore:
-    """Add, delete and search chunk vectors; each chunk's metadata carries its document id."""
+    """Add, delete, fetch and search unit vectors; each unit's metadata carries its document id."""
 
     def __init__(self, collection: Any, where: str = "Chroma") -> None:
         self.collection = collection
@@ -125,8 +135,21 @@ class ChromaStore:
         with chroma_errors(self.where):
             return int(self.collection.count())
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``ids`` (those that exist), by id."""
+        found: dict[str, np.ndarray] = {}
+        with chroma_errors(self.where):
+            for i in range(0, len(ids), _PAGE):
+                page = self.collection.get(ids=list(ids[i : i + _PAGE]), include=["embeddings"])
+                embeddings = page["embeddings"]
+                if embeddings is None:
+                    continue
+                for unit_id, vector in zip(page["ids"], embeddings, strict=True):
+                    found[unit_id] = np.asarray(vector, dtype=np.float32)
+        return found
+
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """``(chunk_id, cosine similarity)`` pairs, best first."""
+        """``(unit id, cosine similarity)`` pairs, best first."""
         k = min(k, self.count())
         if k == 0:
             return []

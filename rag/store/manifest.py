@@ -9,7 +9,8 @@ from pathlib import Path
 from rag.store.errors import IndexProblem
 from rag.store.files import write_atomic
 
-MANIFEST_VERSION = 1
+# 2: sentence vectors stored next to the chunk vectors (a version-1 index is re-embedded).
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Manifest:
 
     documents: dict[str, DocumentRecord]
     chunk_chars: int
+    version: int = MANIFEST_VERSION
 
     @classmethod
     def load(cls, path: Path, chunk_chars: int) -> Manifest:
@@ -52,7 +54,11 @@ class Manifest:
         try:
             raw = json.loads(data)
             documents = {record["source"]: DocumentRecord(**record) for record in raw["documents"]}
-            return cls(documents=documents, chunk_chars=int(raw["chunk_chars"]))
+            return cls(
+                documents=documents,
+                chunk_chars=int(raw["chunk_chars"]),
+                version=int(raw.get("version", 1)),
+            )
         except (ValueError, KeyError, TypeError) as error:
             raise IndexProblem(
                 f"the index manifest {where} is unreadable ({type(error).__name__}); "
@@ -61,7 +67,7 @@ class Manifest:
 
     def encode(self) -> str:
         payload = {
-            "version": MANIFEST_VERSION,
+            "version": self.version,
             "chunk_chars": self.chunk_chars,
             "documents": [
                 asdict(r) for r in sorted(self.documents.values(), key=lambda r: r.source)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from rag.settings import Settings
 from rag.store.base import IndexStore
 from rag.store.chroma import (
-    COLLECTION,
     ChromaStore,
     chroma_errors,
     connect_server,
-    open_persistent_collection,
+    open_collections,
+    open_persistent_collections,
 )
 from rag.store.layout import IndexLayout
 
@@ -18,8 +18,13 @@ def open_embedded(settings: Settings) -> IndexStore:
     from rag.store.file_catalog import FileCatalog
 
     layout = IndexLayout(settings.index_dir)
-    vectors = ChromaStore(open_persistent_collection(layout.chroma), str(layout.chroma))
-    return IndexStore(catalog=FileCatalog(layout), vectors=vectors)
+    chunks, sentences = open_persistent_collections(layout.chroma)
+    where = str(layout.chroma)
+    return IndexStore(
+        catalog=FileCatalog(layout),
+        vectors=ChromaStore(chunks, where),
+        sentences=ChromaStore(sentences, where),
+    )
 
 
 def open_server(settings: Settings) -> IndexStore:
@@ -29,12 +34,12 @@ def open_server(settings: Settings) -> IndexStore:
     client = connect_server(url)
     catalog = ChromaCatalog(client, settings.chroma_prefix, url)
     with chroma_errors(catalog.location):
-        collection = client.get_or_create_collection(
-            f"{settings.chroma_prefix}-{COLLECTION}",
-            embedding_function=None,
-            metadata={"hnsw:space": "cosine"},
-        )
-    return IndexStore(catalog=catalog, vectors=ChromaStore(collection, catalog.location))
+        chunks, sentences = open_collections(client, f"{settings.chroma_prefix}-")
+    return IndexStore(
+        catalog=catalog,
+        vectors=ChromaStore(chunks, catalog.location),
+        sentences=ChromaStore(sentences, catalog.location),
+    )
 
 
 def open_index_store(settings: Settings) -> IndexStore:

@@ -9,7 +9,7 @@ from rag.retrieval.lexical import BM25Index
 from rag.store.base import IndexStore, VectorStore
 from rag.store.errors import IndexProblem
 from rag.store.manifest import DocumentRecord
-from rag.types import Chunk, Document
+from rag.types import Chunk, Document, unit_id
 
 # A writer may commit while a reader loads; the reader starts over from the new version.
 _LOAD_ATTEMPTS = 5
@@ -24,6 +24,7 @@ class IndexSnapshot:
     chunks: dict[str, Chunk]  # by chunk_id
     chunk_order: list[str]
     vectors: VectorStore
+    sentences: VectorStore
     version: str | None  # the catalog version this view was loaded from
 
     @classmethod
@@ -59,6 +60,7 @@ class IndexSnapshot:
             chunks=chunks,
             chunk_order=list(chunks),
             vectors=store.vectors,
+            sentences=store.sentences,
             version=version,
         )
 
@@ -70,6 +72,23 @@ class IndexSnapshot:
     def chunk_position(self) -> dict[str, int]:
         """Each chunk's row in ``chunk_order`` (and in the keyword index's scores)."""
         return {chunk_id: i for i, chunk_id in enumerate(self.chunk_order)}
+
+    @cached_property
+    def sentence_chunk(self) -> dict[str, str]:
+        """The chunk id holding each sentence unit (``doc_id:n``, n its place in the document)."""
+        owner: dict[str, str] = {}
+        chunks_of: dict[str, list[Chunk]] = {}
+        for chunk in self.chunks.values():
+            chunks_of.setdefault(chunk.doc_id, []).append(chunk)
+        for doc_id, chunks in chunks_of.items():
+            spans = self.documents[doc_id].sentences
+            n = 0
+            for chunk in sorted(chunks, key=lambda c: c.start):
+                # Chunks are runs of whole sentences, in order: walk both lists once.
+                while n < len(spans) and spans[n][1] <= chunk.end:
+                    owner[unit_id(doc_id, n)] = chunk.chunk_id
+                    n += 1
+        return owner
 
     def document_by_source(self, source: str) -> Document | None:
         record = self.records.get(source)
