@@ -88,7 +88,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             f"Indexed {report.documents} documents ({report.chunks} chunks) from {settings.corpus_dir} "
             f"in {report.seconds:.1f} s: {report.added} added, {report.updated} updated, "
             f"{report.removed} removed, {report.unchanged} unchanged; "
-            f"{report.passages_embedded} passages embedded; {len(report.skipped)} files skipped."
+            f"{report.passages_embedded} passages and {report.sentences_embedded} sentences "
+            f"embedded; {len(report.skipped)} files skipped."
         )
         for skipped in report.skipped:
             print(f"  skipped {skipped}")
