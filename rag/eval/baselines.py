@@ -135,12 +135,13 @@ class LlamaIndexRetriever:
         )
 
     def query(self, question: str, k: int) -> str:
-        """The default ``as_query_engine`` end to end, with llama-index's ``MockLLM`` (it echoes
-        the prompt): the framework's own cost, as the model's time is the same for both."""
+        """The default ``as_query_engine`` end to end, with llama-index's ``MockLLM`` writing a
+        fixed 64-token answer: the framework's own cost, as a model's time is the same for both.
+        (Without ``max_tokens`` MockLLM echoes its prompt, and the refine loop overflows.)"""
         from llama_index.core.llms import MockLLM
 
         if self._engine is None or self._engine[0] != k:
-            engine = self._index.as_query_engine(llm=MockLLM(), similarity_top_k=k)
+            engine = self._index.as_query_engine(llm=MockLLM(max_tokens=64), similarity_top_k=k)
             self._engine = (k, engine)
         return str(self._engine[1].query(question))
 
