@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -203,4 +203,4 @@ def _choose(
     # and numbers the claim states (a claim without any could match almost anything).
     if support.supported and (support.similarity >= ATTACH_SIMILARITY or claim_facts(draft.text)):
         return [best_quote], support
-    return [], Support(False, support.similarity, support.overlap, support.missing)
+    return [], replace(support, supported=False)

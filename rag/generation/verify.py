@@ -64,6 +64,11 @@ _ALIASES = [
 ]  # fmt: skip
 _ALIAS_OF = {word: group for group in _ALIASES for word in group}
 
+# Negations, counted so that French "ne ... pas" is one, like English "not" (and Spanish "no").
+_NEGATIONS = {"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "cannot",
+              "nunca", "nada", "nadie", "ningun", "ninguna"}  # fmt: skip
+_FRENCH_NE = {"ne", "n"}
+
 
 def _fold(text: str) -> str:
     """Lowercase without accents, so "Sécurité" and "securite" compare equal."""
@@ -131,6 +136,17 @@ def missing_facts(claim: str, window: str) -> list[str]:
     return [f for f in claim_facts(claim) if not _fact_found(f, folded, words)]
 
 
+def negation_count(text: str) -> int:
+    """How many negations ``text`` states, in English, French or Spanish."""
+    folded = _fold(text)
+    words = re.findall(r"[^\W_]+", folded)
+    plain = sum(w in _NEGATIONS for w in words) + len(re.findall(r"\wn't\b", folded))
+    # "ne ... pas", "n'a jamais rien" are one negation each; a "pas" without "ne" (a quote,
+    # "pas encore") is one too, so "n'était pas « pas derrière »" counts two.
+    french = max(sum(w in _FRENCH_NE for w in words), words.count("pas"))
+    return plain + french
+
+
 @dataclass(frozen=True)
 class Support:
     """The verdict on one claim against one window of cited text, with the evidence for it."""
@@ -140,14 +156,17 @@ class Support:
     overlap: float
     missing: tuple[str, ...]
     moved_from: tuple[int, ...] = ()  # passages the model cited, when another one supports it
+    added_negation: bool = False  # the claim negates more than the cited text does
 
 
 def judge(claim: str, window: str, similarity: float) -> Support:
-    """Supported when no fact is missing and either overlap or similarity clears its bar."""
+    """Supported when no fact is missing, the claim adds no negation to the cited text, and
+    either overlap or similarity clears its bar (a negation barely moves either)."""
     missing = tuple(missing_facts(claim, window))
     share = overlap(claim, window)
-    ok = not missing and (similarity >= SIMILARITY_THRESHOLD or share >= OVERLAP_THRESHOLD)
-    return Support(ok, similarity, share, missing)
+    negated = negation_count(claim) > negation_count(window)
+    close = similarity >= SIMILARITY_THRESHOLD or share >= OVERLAP_THRESHOLD
+    return Support(not missing and not negated and close, similarity, share, missing, (), negated)
 
 
 _EMBED_CACHE: dict[str, np.ndarray] = {}

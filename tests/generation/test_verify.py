@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.generation.verify import claim_facts, judge, missing_facts, overlap
+from rag.generation.verify import claim_facts, judge, missing_facts, negation_count, overlap
 
 NVIDIA = (
     "Le PDG de Nvidia, Jensen Huang, a déclaré que la Chine n’était « pas derrière » les "
@@ -66,3 +66,30 @@ def test_judge_needs_facts_and_closeness() -> None:
     assert judge("The CEO of Nvidia is Jensen Huang.", NVIDIA, 0.9).supported
     assert not judge("The CEO of Huawei is Jensen Huang.", NVIDIA, 0.95).supported
     assert not judge("Bananas grow on trees.", NVIDIA, 0.5).supported
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        (NVIDIA, 1),  # n'était « pas derrière »: ne ... pas is one negation
+        ("Jensen Huang said China is not behind the United States.", 1),
+        ("Huang said China wasn't behind.", 1),
+        ("La Chine n'était pas « pas derrière » les États-Unis.", 2),
+        ("Huawei n'a jamais rien confirmé.", 1),
+        ("Huawei a confirmé.", 0),
+        ("No company has tested it.", 1),
+        ("Nobody knows, and the CEO did not say.", 2),
+    ],
+)
+def test_negation_count(text: str, count: int) -> None:
+    assert negation_count(text) == count
+
+
+def test_an_inserted_negation_is_not_supported() -> None:
+    # Recorded from the bundled 1.5B: one "pas" more than the quote, with overlap and meaning
+    # as close as a faithful paraphrase.
+    claim = "Jensen Huang a déclaré que la Chine n'était pas « pas derrière » les États-Unis."
+    verdict = judge(claim, NVIDIA, similarity=0.95)
+    assert not verdict.supported and verdict.added_negation and not verdict.missing
+    faithful = judge("Jensen Huang a déclaré que la Chine n'était pas derrière.", NVIDIA, 0.95)
+    assert faithful.supported and not faithful.added_negation
