@@ -1,0 +1,207 @@
+"""The ``rag`` subcommands: each takes the parsed arguments and the settings, returns a status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from rag.cli.common import UserError, emit, open_assistant, progress_bar, run_index
+from rag.settings import Settings
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = open_assistant(settings, build_if_missing=False)
+    report = run_index(
+        assistant, rebuild=args.rebuild, progress=not args.json and sys.stderr.isatty()
+    )
+    if args.json:
+        emit(report.to_json())
+    else:
+        print(
+            f"Indexed {report.documents} documents ({report.chunks} chunks) from {settings.corpus_dir} "
+            f"in {report.seconds:.1f} s: {report.added} added, {report.updated} updated, "
+            f"{report.removed} removed, {report.unchanged} unchanged; "
+            f"{report.passages_embedded} passages and {report.sentences_embedded} sentences "
+            f"embedded; {len(report.skipped)} files skipped."
+        )
+        for skipped in report.skipped:
+            print(f"  skipped {skipped}")
+    if report.documents == 0:
+        raise UserError(f"no readable documents in {settings.corpus_dir}")
+    return 0
+
+
+def _print_answer(answer: Any, drafted: bool = False) -> None:
+    if drafted:
+        # The draft was streamed above; what follows is what verification made of it.
+        print(f"\n--- verified ({answer.generator}) ---")
+    if answer.standalone_question:
+        print(f"(read as: {answer.standalone_question})")
+    unsupported = {s.text for s in answer.sentences if not s.supported}
+    print(answer.text)
+    for text in unsupported:
+        print(f"  ! not supported by its citation: {text}")
+    for citation in answer.citations:
+        print(
+            f"  [{citation.n}] {citation.source} [{citation.start}:{citation.end}] {citation.quote}"
+        )
+    for warning in answer.warnings:
+        print(f"rag: warning: {warning}", file=sys.stderr)
+    print()
+
+
+def _stream_to_stdout(piece: str) -> None:
+    sys.stdout.write(piece)
+    sys.stdout.flush()
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.generation.base import Turn
+
+    assistant = open_assistant(settings)
+    history: tuple[Turn, ...] = ()
+    for question in args.questions:
+        streamed: list[str] = []
+
+        def on_token(piece: str, streamed: list[str] = streamed) -> None:
+            streamed.append(piece)
+            _stream_to_stdout(piece)
+
+        answer = assistant.ask(question, history, on_token=None if args.json else on_token)
+        if args.json:
+            emit(answer.to_json())
+        else:
+            _print_answer(answer, drafted=bool(streamed))
+        if args.conversation:
+            history = (*history, Turn(question, answer.text))
+    return 0
+
+
+def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.generation.bundled import default_model_dir, format_models, list_models
+    from rag.generation.registry import resolve_name
+
+    directory = settings.model_dir or default_model_dir()
+    rows = list_models(directory, verify=args.verify)
+    if args.json:
+        emit({"model_dir": str(directory), "generator": resolve_name(settings), "models": rows})
+    else:
+        print(
+            f"Bundled models (cache {directory}); RAG_GENERATOR=auto picks "
+            f"{resolve_name(settings)} here."
+        )
+        print(format_models(rows))
+    return 0
+
+
+def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = open_assistant(settings)
+    for question in args.questions:
+        passages = assistant.retrieve(question, k=args.k)
+        if args.json:
+            emit({"question": question, "passages": [p.to_json() for p in passages]})
+        else:
+            print(question)
+            for rank, passage in enumerate(passages, start=1):
+                chunk = passage.chunk
+                print(
+                    f"  {rank}. {chunk.source} [{chunk.start}:{chunk.end}] score={passage.score:.4f}"
+                )
+                print(f"     {chunk.text[:200]}")
+    return 0
+
+
+def _queries(given: list[str]) -> list[str]:
+    # "-" reads one query a line from stdin, so a file of quotes costs one model load.
+    queries: list[str] = []
+    for query in given:
+        if query == "-":
+            queries.extend(line for line in sys.stdin.read().splitlines() if line.strip())
+        else:
+            queries.append(query)
+    return queries
+
+
+def cmd_find(args: argparse.Namespace, settings: Settings) -> int:
+    if args.limit < 1:
+        raise UserError("--limit must be at least 1")
+    assistant = open_assistant(settings)
+    for query in _queries(args.queries):
+        result = assistant.find(query, limit=args.limit)
+        if args.json:
+            emit(result.to_json())
+            continue
+        print(query)
+        if not result.found:
+            print("  not found in the documents")
+        for match in result.matches:
+            print(
+                f"  {match.kind} {match.score:.2f} {match.source} [{match.start}:{match.end}] "
+                f"{match.quote}"
+            )
+        print()
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
+    if args.bullets < 1:
+        raise UserError("--bullets must be at least 1")
+    assistant = open_assistant(settings)
+    show_progress = not args.json and sys.stderr.isatty()
+    update, close = progress_bar(show_progress, unit="document", desc="Briefing")
+    try:
+        briefing = assistant.brief(
+            bullets=args.bullets, source=args.source, language=args.lang, progress=update
+        )
+    finally:
+        close()
+    if args.json:
+        emit(briefing.to_json())
+        return 0
+    for bullet in briefing.bullets:
+        print(f"- {bullet.text}")
+    print()
+    for citation in dict.fromkeys(c for b in briefing.bullets for c in b.citations):
+        print(f"  [{citation.n}] {citation.source} [{citation.start}:{citation.end}]")
+    for warning in briefing.warnings:
+        print(f"rag: note: {warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = open_assistant(settings)
+    snapshot = assistant.snapshot()
+    document = snapshot.document_by_source(args.source)
+    if document is None:
+        known = ", ".join(sorted(snapshot.records)[:10])
+        raise UserError(f"no indexed document '{args.source}' (indexed: {known})")
+    record = snapshot.records[args.source]
+    if args.json:
+        emit(
+            {
+                "source": document.source,
+                "title": document.title,
+                "language": document.language,
+                "content_hash": document.content_hash,
+                "chunks": record.chunks,
+                "characters": len(document.text),
+                "text": document.text,
+            }
+        )
+    else:
+        print(f"# {document.source} ({document.language}, {len(document.text)} characters)")
+        print(document.text)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    if args.port is not None:
+        settings = settings.model_copy(update={"port": args.port})
+    if args.host is not None:
+        settings = settings.model_copy(update={"host": args.host})
+    assistant = open_assistant(settings)
+    from ui.app import launch
+
+    launch(assistant, settings)
+    return 0
