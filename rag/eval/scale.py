@@ -162,6 +162,7 @@ def build_replicated_index(
     index_settings = settings.model_copy(
         update={"corpus_dir": corpus, "index_dir": work / f"index-x{copies}"}
     )
+    shutil.rmtree(index_settings.index_dir, ignore_errors=True)  # a build, not an update
     started = time.perf_counter()
     report = Indexer(index_settings, embedder).run()
     return index_settings, time.perf_counter() - started, report.chunks
