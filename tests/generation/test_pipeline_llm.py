@@ -52,7 +52,7 @@ def assistant_with(seed_assistant: Assistant, generator: ScriptedGenerator, **se
     assistant = Assistant(
         seed_assistant.settings.model_copy(update=settings), embedder=seed_assistant.embedder
     )
-    assistant._generator = generator
+    assistant.drafter._generator = generator
     return assistant
 
 
