@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 
 from rag.generation.base import GenerationError
 from rag.generation.bundled import assemble, default_model_dir, get_bundled
+from tests.servers import free_port, stop
 
 TEST_MODEL = "qwen2.5-coder-0.5b"  # the smaller bundled model keeps CI fast
 
@@ -45,12 +45,6 @@ def llama_cpp_installed() -> None:
         pytest.skip("llama-cpp-python is not installed (make install-llm)")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def llama_server(small_model: Path, llama_cpp_installed: None, tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """``python -m llama_cpp.server`` serving the 0.5B model on loopback; yields its /v1 URL."""
@@ -59,7 +53,7 @@ def llama_server(small_model: Path, llama_cpp_installed: None, tmp_path_factory)
         or importlib.util.find_spec("sse_starlette") is None
     ):
         pytest.skip("llama-cpp-python's [server] extra is not installed")
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("llama-server") / "server.log"
     command = [
         sys.executable, "-m", "llama_cpp.server", "--model", str(small_model),
@@ -87,9 +81,4 @@ def llama_server(small_model: Path, llama_cpp_installed: None, tmp_path_factory)
                 time.sleep(0.5)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, timeout_s=20)

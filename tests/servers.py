@@ -35,11 +35,12 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60.0) 
     raise RuntimeError(f"server at {url} did not come up in {timeout_s} s")
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen, timeout_s: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if the server has not exited within ``timeout_s``."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
