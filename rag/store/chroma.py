@@ -149,9 +149,10 @@ class ChromaStore:
         return found
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """``(unit id, cosine similarity)`` pairs, best first."""
-        k = min(k, self.count())
-        if k == 0:
+        """``(unit id, cosine similarity)`` pairs, best first (fewer when fewer are stored)."""
+        # No count() first: it costs more than the query (5-11 ms at 10k chunks / 42k
+        # sentences), and Chroma 1.x returns what it has when asked for more.
+        if k <= 0:
             return []
         with chroma_errors(self.where):
             result = self.collection.query(
