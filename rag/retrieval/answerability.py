@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.generation.base import Evidence
 from rag.ingest.language import detect_question_language
@@ -67,7 +68,7 @@ def question_anchors(question: str) -> list[str]:
     return anchors
 
 
-def _found(anchor: str, folded_text: str, words: set[str]) -> bool:
+def _found(anchor: str, folded_text: str, words: frozenset[str]) -> bool:
     """Exact, or close enough to survive translation of a name (China/Chine, Department/département)."""
     folded = fold(anchor)
     if folded in folded_text:
@@ -88,6 +89,14 @@ def _is_acronym(anchor: str) -> bool:
     return anchor.isupper() and len(anchor) <= 4
 
 
+@lru_cache(maxsize=16)
+def _searchable(text: str) -> tuple[str, frozenset[str]]:
+    # The context is a whole document: fold it once, not at every question about it
+    # (a 75,000-character essay takes ~8 ms).
+    folded = fold(text)
+    return folded, frozenset(re.findall(r"\w+", folded))
+
+
 def features(
     question: str, evidence: list[Evidence], document_language: str, context: str
 ) -> Features:
@@ -96,9 +105,8 @@ def features(
     The whole document, not the passage: a paragraph often names its subject once and then
     says "the company", so where chunks are cut must not decide whether a name is "missing"."""
     best = evidence[0] if evidence else None
-    folded_context = fold(context)
+    folded_context, words = _searchable(context)
     language = detect_question_language(question)
-    words = set(re.findall(r"\w+", folded_context))
     missing = tuple(a for a in question_anchors(question) if not _found(a, folded_context, words))
     return Features(
         similarity=best.score if best else 0.0,
