@@ -87,14 +87,11 @@ def scale_point(copies: int, questions: int, generator: str) -> dict[str, Any]:
 def scale(sizes: list[int], questions: int, essays: int, generator: str) -> dict[str, Any]:
     from rag.chunking import chunk_document
     from rag.eval.scale import measure_throughput
-    from rag.ingest.loader import text_hash
-    from rag.types import Document
 
     per_copy = sum(  # chunks of one copy of the PIAF paragraphs
-        len(chunk_document(Document(d.source, d.text, text_hash(d.text), d.title, d.language),
-                           Settings().chunk_chars)[1])
+        len(chunk_document(d.as_document(), Settings().chunk_chars)[1])
         for d in load_dataset("piaf").documents
-    )  # fmt: skip
+    )
     points = []
     for size in sizes:
         copies = max(1, round(size / per_copy))

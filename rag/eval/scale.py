@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.chunking import sentence_units
 from rag.embedding import E5Embedder, Embedder
 from rag.eval.embedding_cache import CachedEmbedder
 from rag.eval.metrics import percentile
@@ -91,9 +92,7 @@ def measure_throughput(
     assistant = Assistant(index_settings, embedder=embedder)
     snapshot = assistant.snapshot()
     texts = [snapshot.chunks[c].text for c in snapshot.chunk_order] + [
-        document.text[start:end]
-        for document in snapshot.documents.values()
-        for start, end in document.sentences
+        unit.text for document in snapshot.documents.values() for unit in sentence_units(document)
     ]
     started = time.perf_counter()
     embedder.embed_passages(texts)
