@@ -78,9 +78,14 @@ class Citation:
     start: int
     end: int
     quote: str
+    # Where the quote is for a reader: the 1-based page (``page_end`` when it crosses a page
+    # break) of a paged document, and the heading path of its section; None when unknown.
+    page: int | None = None
+    page_end: int | None = None
+    section: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if v is not None}
 
 
 @dataclass(frozen=True)
