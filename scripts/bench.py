@@ -4,7 +4,10 @@ Run: make bench   (or PYTHONPATH=. python scripts/bench.py [--limit N] [--sizes 
 Quality runs ``rag eval`` on each dataset; scale measures indexing throughput against the bare
 model, incremental re-indexing, and query latency / peak memory as the corpus grows (copies of
 the PIAF paragraphs whose vectors come from the embedding cache plus noise, so only the first
-run pays for the model).
+run pays for the model). The Real documents section (`--real` measures it alone and puts it
+into BENCHMARKS.md in place) asks the questions of shared/eval/real over real HTML and PDF files
+and measures the readers' extraction; a saved run (`--before`, default
+docs/bench/real-before.json) is shown next to it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from rag.eval.runner import (
     ASK_RATIO_NOTE,
     RETRIEVAL_COLUMNS,
     EvalOptions,
+    real_table,
     run_eval,
     to_json,
 )
@@ -155,8 +159,98 @@ def plot(results: dict[str, Any]) -> list[str]:
     return names
 
 
+def real_documents(generator: str) -> dict[str, Any]:
+    """`rag eval --dataset real` and the extraction quality of the readers, on the same code."""
+    from bench_extraction import measure_extraction  # scripts/, next to this file
+
+    print("real documents", file=sys.stderr, flush=True)
+    settings = Settings(generator=generator)
+    run = run_eval(EvalOptions("real", plain_baseline=False), settings)
+    return {"code_version": run["code_version"], "created": run["created"],
+            "generator": generator, "eval": run, "extraction": measure_extraction()}  # fmt: skip
+
+
+REAL_SECTION = REPO_ROOT / "docs" / "bench-real.md"
+REAL_RESULTS = REPO_ROOT / "docs" / "bench" / "real-results.json"  # the latest run's, in full
+# The figures of main's readers before the reader rewrite (issue #12), shown next to a later run.
+REAL_BEFORE = REPO_ROOT / "docs" / "bench" / "real-before.json"
+
+
+def render_real(real: dict[str, Any], before: dict[str, Any] | None) -> str:
+    """The "Real documents" section; ``before`` (a saved run of other code) gets a column."""
+    from bench_extraction import render as extraction_table
+
+    run = real["eval"]
+    runs = {f"at {real['code_version']}": run}
+    rows = dict(real["extraction"])
+    if before is not None and before["created"] != real["created"]:
+        runs = {f"before, at {before['code_version']}": before["eval"], **runs}
+        old = before["extraction"]
+        rows = {**{k.replace(" now", f" at {before['code_version']}"): v for k, v in old.items()
+                   if k.endswith(" now")}, **rows}  # fmt: skip
+    summary = run["real"]["summary"]
+    lines = [
+        "## Real documents (French Debian documentation, HTML and PDF)", "",
+        f"`python scripts/bench.py --real` (`rag eval --dataset real` and "
+        f"scripts/bench_extraction.py), `{real['generator']}` generator: the 11 HTML pages of the "
+        f"French Debian New Maintainers' Guide and the 75-page French Debian FAQ PDF "
+        f"(shared/eval/real), {summary['answerable']} answerable and {summary['unanswerable']} "
+        f"unanswerable questions (one prompt injection), {summary['probes']} `rag find` probes, "
+        "scored by the rules of its README: an answer is right when every keyword group is in it "
+        "(casefolded, accents stripped, whitespace normalised) and a citation from a gold source "
+        "quotes the gold phrase (whitespace deleted on both sides); the page check is reported "
+        "apart. The index build ran with the embedding cache of earlier runs where texts were "
+        "unchanged (`from_embedding_cache` in the results file); timings on 2 shared, loaded "
+        "CPU cores.", "",
+        real_table(runs), "",
+        "Extraction quality (rag/ingest/health.py): garbled = share of words over 25 letters "
+        "(words glued together); one-word = share of sentences with at most one word (lines cut "
+        "at inline tags); gold phrases = the dataset's phrases found in their source's text, "
+        "whitespace deleted.", "",
+        extraction_table(rows), "",
+        f"Per-question rows: docs/bench/{REAL_RESULTS.name}"
+        + (f" (before: docs/bench/{REAL_BEFORE.name})." if len(runs) > 1 else "."),
+    ]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def splice_section(document: str, section: str, before_heading: str) -> str:
+    """``document`` with the section of the same heading replaced by ``section``, or with
+    ``section`` inserted before ``before_heading`` (at the end when that is missing)."""
+    heading = section.split("\n", 1)[0]
+    lines = document.rstrip("\n").split("\n")
+    if heading in lines:
+        start = lines.index(heading)
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        lines[start:end] = section.rstrip("\n").split("\n") + ([""] if end < len(lines) else [])
+    else:
+        at = next(
+            (i for i, line in enumerate(lines) if line.startswith(before_heading)), len(lines)
+        )
+        lines[at:at] = [*section.rstrip("\n").split("\n"), ""]
+    return "\n".join(lines) + "\n"
+
+
+def write_real(real: dict[str, Any], before_path: Path | None) -> None:
+    """Save the run, write its section file and put the section into BENCHMARKS.md in place,
+    keeping every other section as it is."""
+    REAL_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    REAL_RESULTS.write_text(to_json(real) + "\n", encoding="utf-8")
+    before = None
+    if before_path is not None and before_path.is_file():
+        before = json.loads(before_path.read_text(encoding="utf-8"))
+    section = render_real(real, before)
+    REAL_SECTION.write_text(section, encoding="utf-8")
+    benchmarks = REPO_ROOT / "BENCHMARKS.md"
+    text = benchmarks.read_text(encoding="utf-8") if benchmarks.is_file() else "# Benchmarks\n"
+    benchmarks.write_text(splice_section(text, section, "## Answerability"), encoding="utf-8")
+
+
 # Sections written by their own scripts (each names its command), included as measured.
 MEASURED_ELSEWHERE = [
+    "docs/bench-real.md",
     "docs/bench-answerability.md",
     "docs/benchmarks-generators.md",
     "docs/bench-find.md",
@@ -247,6 +341,21 @@ def main() -> int:
         help="re-measure the scale section only, keeping the last run's quality sections",
     )
     parser.add_argument(
+        "--real",
+        action="store_true",
+        help="measure the Real documents section only and put it into BENCHMARKS.md in place",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=REAL_BEFORE,
+        help="a saved Real documents run shown next to this one (default docs/bench/"
+        f"{REAL_BEFORE.name}); --save-before writes one",
+    )
+    parser.add_argument(
+        "--save-before", action="store_true", help="also save this Real documents run as --before"
+    )
+    parser.add_argument(
         "--from-results",
         type=Path,
         help="re-render BENCHMARKS.md from a saved results file (e.g. after a section script ran)",
@@ -260,6 +369,16 @@ def main() -> int:
     if args.scale_point:
         print(json.dumps(scale_point(args.scale_point, args.questions, args.generator)))
         return 0
+    if args.real or not args.rescale:
+        real = real_documents(args.generator)
+        if args.save_before:
+            args.before.parent.mkdir(parents=True, exist_ok=True)
+            args.before.write_text(to_json(real) + "\n", encoding="utf-8")
+        write_real(real, args.before)
+        if args.real:
+            print(f"wrote {REAL_SECTION.relative_to(REPO_ROOT)}, its section in BENCHMARKS.md, "
+                  f"and {REAL_RESULTS.relative_to(REPO_ROOT)}")  # fmt: skip
+            return 0
     saved = CACHE / "results" / "bench.json"
     if args.rescale:  # quality sections keep the code version they were measured at
         results = json.loads(saved.read_text())

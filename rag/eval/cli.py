@@ -10,7 +10,7 @@ from typing import Any
 
 from rag.settings import Settings
 
-DATASETS = ("dev", "piaf", "xquad-en-es", "squad2", "pg", "spf")
+DATASETS = ("dev", "piaf", "xquad-en-es", "squad2", "pg", "spf", "real")
 
 
 def add_parser(commands: Any) -> None:

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import warnings
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from rag.eval.records import EvalDataset, EvalDocument, EvalQuestion
+from rag.eval.records import EvalDataset, EvalDocument, EvalQuestion, FindProbe, GoldPassage
 from rag.eval.text import find_normalised
+from rag.ingest import load_documents
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def default_eval_dir() -> Path:
-    """``<repo>/../shared/eval``: the data is shared between worktrees and never copied in."""
-    return REPO_ROOT.parent / "shared" / "eval"
+    """``<repo>/../shared/eval``, or ``$RAG_EVAL_DIR`` for a checkout elsewhere: the data is
+    shared between worktrees and never copied in."""
+    return Path(os.environ.get("RAG_EVAL_DIR") or REPO_ROOT.parent / "shared" / "eval")
 
 
 def _slug(title: str) -> str:
@@ -171,6 +176,46 @@ def load_dev(eval_dir: Path, seeds_dir: Path | None = None) -> EvalDataset:
     return EvalDataset("dev", documents, tuple(questions))
 
 
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def load_real(eval_dir: Path) -> EvalDataset:
+    """French Debian documentation as real files (HTML pages and a PDF) with the questions and
+    lookup probes of ``real/README.md``; the texts are what the product's readers extract."""
+    folder = eval_dir / "real"
+    corpus = folder / "corpus"
+    with warnings.catch_warnings():
+        # The guide's pages are XHTML, which bs4 warns about before reading them as HTML
+        # (what the readers mean to do): noise here, and an error under pytest.
+        warnings.filterwarnings("ignore", message="It looks like you're using an HTML parser")
+        report = load_documents(corpus)
+    if report.skipped:
+        raise ValueError(f"unreadable file in {corpus}: {report.skipped[0]}")
+    documents = tuple(EvalDocument(d.source, d.text, d.title, d.language) for d in report.documents)
+    questions = []
+    for row in _jsonl(folder / "qa.jsonl"):
+        gold = tuple(GoldPassage(g["source"], g["phrase"], g.get("page")) for g in row["gold"])
+        questions.append(
+            EvalQuestion(
+                id=row["id"],
+                question=row["q"],
+                language=row["lang"],
+                gold_sources=tuple(dict.fromkeys(g.source for g in gold)),
+                gold_quotes=tuple(g.phrase for g in gold),
+                answerable=row["answerable"],
+                gold_passages=gold,
+                keyword_groups=tuple(tuple(group) for group in row["keywords"]),
+            )
+        )
+    probes = tuple(
+        FindProbe(row["id"], row["text"], row["found"], row["source"], row["phrase"])
+        for row in _jsonl(folder / "find.jsonl")
+    )
+    return EvalDataset("real", documents, tuple(questions), probes, files_dir=corpus)
+
+
 LOADERS: dict[str, Callable[[Path], EvalDataset]] = {
     "dev": load_dev,
     "piaf": load_piaf,
@@ -178,6 +223,7 @@ LOADERS: dict[str, Callable[[Path], EvalDataset]] = {
     "squad2": load_squad2,
     "pg": load_pg,
     "spf": load_spf,
+    "real": load_real,
 }
 
 
@@ -188,7 +234,7 @@ def load_dataset(name: str, eval_dir: Path | None = None, limit: int | None = No
     dataset = LOADERS[name](eval_dir or default_eval_dir())
     if limit is None:
         return dataset
-    return EvalDataset(dataset.name, dataset.documents, sample_questions(dataset.questions, limit))
+    return replace(dataset, questions=sample_questions(dataset.questions, limit))
 
 
 def sample_questions(
@@ -218,4 +264,5 @@ def restrict_corpus(dataset: EvalDataset, max_documents: int, seed: int = 0) -> 
     n_distractors = max(0, min(len(others), max_documents - len(gold)))
     keep = gold | {d.source for d in random.Random(seed).sample(others, n_distractors)}
     documents = tuple(d for d in dataset.documents if d.source in keep)
-    return EvalDataset(dataset.name, documents, dataset.questions)
+    probes = tuple(p for p in dataset.probes if not p.found or p.source in keep)
+    return replace(dataset, documents=documents, probes=probes)

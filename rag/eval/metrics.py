@@ -70,11 +70,18 @@ def best_token_f1(prediction: str, golds: Sequence[str]) -> float:
     return max((token_f1(prediction, gold) for gold in golds), default=0.0)
 
 
+def fold_for_keywords(text: str) -> str:
+    """Casefolded, accents stripped, every whitespace run (NBSP included) one plain space."""
+    decomposed = unicodedata.normalize("NFKD", normalise_whitespace(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def keywords_present(answer: str, groups: Sequence[Sequence[str]]) -> bool:
-    """Dev semantics: every group has at least one of its strings in the answer, ignoring case
-    and whitespace differences (non-breaking spaces included)."""
-    text = normalise_whitespace(answer)
-    return all(any(normalise_whitespace(k) in text for k in group) for group in groups)
+    """Every group has at least one of its strings in the answer as a substring, both sides
+    folded by ``fold_for_keywords`` (the rule of ``real/README.md``; dev asks for case and
+    whitespace only, and no dev keyword differs from its answer by accents alone)."""
+    text = fold_for_keywords(answer)
+    return all(any(fold_for_keywords(k) in text for k in group) for group in groups)
 
 
 def auroc(scores: Sequence[float], labels: Sequence[bool]) -> float:

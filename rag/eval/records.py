@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from rag.ingest.loader import text_hash
 from rag.types import Document
@@ -23,6 +24,28 @@ class EvalDocument:
 
 
 @dataclass(frozen=True)
+class GoldPassage:
+    """A passage that answers a question: a citation of ``source`` whose quote contains
+    ``phrase`` (ignoring whitespace) backs the answer; ``page`` is 1-based, for paged files."""
+
+    source: str
+    phrase: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class FindProbe:
+    """A ``rag find`` query and where it must be found (``source``/``phrase`` empty when
+    ``found`` is false: the corpus does not say it)."""
+
+    id: str
+    text: str
+    found: bool
+    source: str = ""
+    phrase: str = ""
+
+
+@dataclass(frozen=True)
 class EvalQuestion:
     """A question with what a correct answer and its citations must contain."""
 
@@ -34,6 +57,7 @@ class EvalQuestion:
     keyword_groups: tuple[tuple[str, ...], ...] = ()  # dev: one string of every group must appear
     gold_quotes: tuple[str, ...] = ()  # substrings of a gold document a citation should cover
     answerable: bool = True
+    gold_passages: tuple[GoldPassage, ...] = ()  # real: any one of them cited backs the answer
 
 
 @dataclass(frozen=True)
@@ -43,6 +67,11 @@ class EvalDataset:
     name: str
     documents: tuple[EvalDocument, ...]
     questions: tuple[EvalQuestion, ...]
+    probes: tuple[FindProbe, ...] = ()
+    # Set when the documents are real files (HTML, PDF) under this folder: the index is built
+    # from copies of those files through the product's readers, and ``documents`` hold what
+    # the readers extracted. None: the texts themselves are written out as files.
+    files_dir: Path | None = None
 
     def document(self, source: str) -> EvalDocument:
         for doc in self.documents:

@@ -15,6 +15,7 @@ from rag.eval.baselines import LlamaIndexRetriever, Retriever
 from rag.eval.datasets import REPO_ROOT, load_dataset, restrict_corpus
 from rag.eval.embedding_cache import CachedEmbedder, EmbeddingCache
 from rag.eval.metrics import percentile
+from rag.eval.real_scoring import real_metrics
 from rag.eval.records import EvalQuestion
 from rag.eval.report import code_version, markdown_table, ratios
 from rag.eval.retrieval_eval import retrieval_metrics, run_retrieval
@@ -90,6 +91,7 @@ def run_eval(options: EvalOptions, settings: Settings) -> dict[str, Any]:
         "index": {
             "seconds": round(workspace.index_seconds, 2),
             "passages_embedded": workspace.passages_embedded,
+            "build": workspace.build,
         },
         "query_embedding_seconds": round(embed_seconds, 2),
         "retrieval": retrieval,
@@ -107,6 +109,9 @@ def run_eval(options: EvalOptions, settings: Settings) -> dict[str, Any]:
         outcomes = run_answers(workspace.assistant.ask, asked)
         results["asked"] = len(asked)
         results["answers"] = {"ours": answer_metrics(outcomes, asked, texts)}
+        if any(q.gold_passages for q in asked) or dataset.probes:
+            found = [workspace.assistant.find(p.text) for p in dataset.probes]
+            results["real"] = real_metrics(asked, outcomes, dataset.probes, found)
         plain = next((s for s in systems if isinstance(s, LlamaIndexRetriever)), None)
         if plain is not None and asked:
             timed = _time_plain_queries(plain, asked, settings)
@@ -146,6 +151,48 @@ def render_table(results: dict[str, Any]) -> str:
         lines += ["", "## Answers", markdown_table(results["answers"], columns)]
     if "ask_ratio" in results:
         lines += ["", ASK_RATIO_NOTE.format(results["ask_ratio"]["total_ms_p50"])]
+    if "real" in results:
+        lines += ["", "## Scored by the dataset's README", real_table({"this run": results})]
+    return "\n".join(lines)
+
+
+REAL_ROWS = {  # label: (block, key, percentage?)
+    "answered right (keywords and gold citation)": ("summary", "answered_right", True),
+    "keyword accuracy": ("summary", "keyword_accuracy", True),
+    "gold citation": ("summary", "gold_citation", True),
+    "answered right, PDF citations on the gold page": (
+        "summary", "answered_right_with_page", True),
+    "PDF gold citations with the gold page": ("summary", "pdf_page_share", True),
+    "declined, of the unanswerable (refusal accuracy)": ("summary", "declined", True),
+    "answerable questions declined": ("summary", "false_declines", True),
+    "find probes right": ("summary", "find_hits", True),
+    "index build, seconds": ("build", "seconds", False),
+    "characters extracted": ("build", "characters", False),
+    "characters/s": ("build", "characters_per_second", False),
+    "chunks": ("build", "chunks", False),
+    "sentence units embedded": ("build", "sentences_embedded", False),
+}  # fmt: skip
+
+
+def _real_cell(results: dict[str, Any], block: str, key: str, percent: bool) -> str:
+    data = results["real"]["summary"] if block == "summary" else results["index"]["build"]
+    value = data.get(key)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if not percent:
+        return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+    summary = results["real"]["summary"]
+    of = {"declined": "unanswerable", "find_hits": "probes", "pdf_page_share": "pdf_gold_citations"}
+    total = summary.get(of.get(key, "answerable"), 0)
+    return f"{value:.0%} ({round(value * total)}/{total})"
+
+
+def real_table(runs: dict[str, dict[str, Any]]) -> str:
+    """The README's figures and the index build, one column per run (e.g. before / after)."""
+    lines = ["| | " + " | ".join(runs) + " |", "|---|" + "---:|" * len(runs)]
+    for label, (block, key, percent) in REAL_ROWS.items():
+        cells = [_real_cell(results, block, key, percent) for results in runs.values()]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

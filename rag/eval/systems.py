@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -12,6 +14,7 @@ from rag.eval.baselines import BM25Retriever, DenseRetriever, LlamaIndexRetrieve
 from rag.eval.embedding_cache import CachedEmbedder
 from rag.eval.records import EvalDataset
 from rag.eval.workspace import index_dir, write_corpus
+from rag.indexer import IndexReport
 from rag.pipeline import Assistant
 from rag.settings import Settings
 from rag.types import Chunk, Passage
@@ -40,6 +43,9 @@ class Workspace:
     corpus_dir: Path
     index_seconds: float
     passages_embedded: int
+    # The build that made the index in use, saved next to it: this run's when it indexed
+    # anything, else the one of the run that did (``reused``).
+    build: dict[str, Any] = field(default_factory=dict)
 
     def chunks(self) -> list[Chunk]:
         snapshot = self.assistant.snapshot()
@@ -59,10 +65,38 @@ def build_workspace(
     assistant = Assistant(run_settings, embedder=embedder)
     before = embedder.passages_embedded
     started = time.perf_counter()
-    assistant.index()
+    report = assistant.index()
+    seconds = time.perf_counter() - started
+    embedded = embedder.passages_embedded - before
     return Workspace(
-        assistant, corpus, time.perf_counter() - started, embedder.passages_embedded - before
+        assistant,
+        corpus,
+        seconds,
+        embedded,
+        _build_figures(dataset, report, embedded, run_settings.index_dir / "build.json"),
     )
+
+
+def _build_figures(
+    dataset: EvalDataset, report: IndexReport, model_calls: int, saved: Path
+) -> dict[str, Any]:
+    """Seconds, characters, characters/s, chunks and sentences of the index build; texts whose
+    vectors came from the embedding cache are counted apart (they cost no model time)."""
+    if report.added + report.updated == 0 and saved.is_file():
+        return {**json.loads(saved.read_text(encoding="utf-8")), "reused": True}
+    characters = sum(len(d.text) for d in dataset.documents)
+    figures = {
+        "seconds": round(report.seconds, 2),
+        "characters": characters,
+        "characters_per_second": round(characters / report.seconds) if report.seconds else None,
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "passages_embedded": report.passages_embedded,
+        "sentences_embedded": report.sentences_embedded,
+        "from_embedding_cache": report.passages_embedded + report.sentences_embedded - model_calls,
+    }
+    saved.write_text(json.dumps(figures) + "\n", encoding="utf-8")
+    return {**figures, "reused": False}
 
 
 def baselines(

@@ -114,3 +114,37 @@ def test_unknown_dataset_is_refused() -> None:
 def test_no_document_starts_with_a_byte_order_mark() -> None:
     for name in ("xquad-en-es", "piaf", "squad2"):
         assert not any(d.text.startswith("\ufeff") for d in load_dataset(name).documents)
+
+
+def test_real_documents_are_the_files_as_the_readers_extract_them() -> None:
+    dataset = load_dataset("real")
+    assert dataset.files_dir is not None and (dataset.files_dir / "debian-faq.fr.pdf").is_file()
+    sources = {doc.source for doc in dataset.documents}
+    assert len(sources) == 12 and "maint-guide/start.fr.html" in sources
+    assert all(doc.text.strip() and doc.language == "fr" for doc in dataset.documents)
+    assert "<" not in dataset.document("maint-guide/start.fr.html").text[:200]  # no markup
+
+
+def test_real_questions_and_probes_follow_the_readme() -> None:
+    dataset = load_dataset("real")
+    questions = {q.id: q for q in dataset.questions}
+    assert len(questions) == 24 and sum(q.answerable for q in questions.values()) == 18
+    r01 = questions["r01"]
+    assert r01.gold_passages[0].page == 10 and r01.gold_sources == ("debian-faq.fr.pdf",)
+    assert r01.keyword_groups == (("Murdock",), ("1993",))
+    assert (
+        len(questions["r03"].gold_passages) == 2 and questions["r03"].gold_passages[0].page is None
+    )
+    assert not questions["r24"].answerable and not questions["r24"].gold_passages
+    assert [p.found for p in dataset.probes] == [True] * 6 + [False] * 2
+    assert dataset.probes[1].source == "maint-guide/start.fr.html"
+
+
+def test_real_sample_keeps_the_probes_and_restricting_keeps_theirs() -> None:
+    dataset = load_dataset("real", limit=3)
+    assert len(dataset.questions) == 3 and len(dataset.probes) == 8
+    small = restrict_corpus(dataset, 1)
+    kept = {doc.source for doc in small.documents}
+    assert all(set(q.gold_sources) <= kept for q in small.questions)
+    assert all(not p.found or p.source in kept for p in small.probes)
+    assert sum(not p.found for p in small.probes) == 2 and small.files_dir == dataset.files_dir

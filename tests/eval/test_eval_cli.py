@@ -75,3 +75,24 @@ def test_table_output_and_bad_arguments(cache_dir: Path) -> None:
     assert "| ours |" in done.stdout and "Results written to" in done.stdout
     assert rag_eval(["--dataset", "dev", "--limit", "0"], cache_dir).returncode == 2
     assert rag_eval(["--dataset", "nope"], cache_dir).returncode == 2
+
+
+def test_real_documents_smoke_run(cache_dir: Path) -> None:
+    """Three questions over their two HTML pages and one distractor (the 75-page PDF alone
+    takes most of a minute to index on two cores; the full set is `scripts/bench.py --real`)."""
+    args = ["--dataset", "real", "--limit", "3", "--documents", "3", "--no-plain"]
+    results = run_json(args, cache_dir)
+    assert results["questions"] == 3 and results["documents"] == 3
+    real = results["real"]
+    assert [row["id"] for row in real["questions"]] == ["r05", "r16", "r17"]
+    summary = real["summary"]
+    assert summary["answerable"] == 2 and summary["unanswerable"] == 1
+    for key in ("keyword_accuracy", "gold_citation", "answered_right", "declined", "find_hits"):
+        assert 0.0 <= summary[key] <= 1.0
+    assert summary["probes"] == len(real["probes"]) >= 2  # the two not-found probes stay
+    build = results["index"]["build"]
+    assert build["characters"] > 10_000 and build["chunks"] > 0 and build["sentences_embedded"] > 0
+    assert build["characters_per_second"] > 0 and build["reused"] is False
+    again = run_json([*args, "--no-ask"], cache_dir)
+    assert again["index"]["build"] == {**build, "reused": True}  # the saved figures of the build
+    assert "real" not in again

@@ -31,3 +31,21 @@ def test_changed_content_gets_a_new_folder_and_index(tmp_path: Path) -> None:
     settings = {"chunk_chars": 700}
     assert index_dir(first, settings, tmp_path) != index_dir(second, settings, tmp_path)
     assert index_dir(first, settings, tmp_path) != index_dir(first, {"chunk_chars": 500}, tmp_path)
+
+
+def test_real_files_are_copied_and_keyed_by_extracted_text(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    source = tmp_path / "files" / "page.html"
+    source.parent.mkdir()
+    source.write_bytes(b"<html><body><p>Un <b>paquet</b>.</p></body></html>")
+    files = EvalDataset(
+        "toy", (EvalDocument("page.html", "Un paquet."),), (), files_dir=source.parent
+    )
+    folder = write_corpus(files, tmp_path / "cache")
+    assert (folder / "page.html").read_bytes() == source.read_bytes()  # the reader runs on it
+    # the readers' code is part of the key: same text, other reader output possible
+    assert corpus_hash(files) != corpus_hash(replace(files, files_dir=None))
+    assert corpus_hash(files) != corpus_hash(
+        replace(files, documents=(EvalDocument("page.html", "Un paquet !"),))
+    )
