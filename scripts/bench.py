@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench_extraction import measure_extraction  # scripts/, next to this file
+from bench_extraction import render as extraction_table
+
 from rag.eval.datasets import REPO_ROOT, load_dataset
 from rag.eval.report import code_version, markdown_table
 from rag.eval.runner import (
@@ -161,8 +164,6 @@ def plot(results: dict[str, Any]) -> list[str]:
 
 def real_documents(generator: str) -> dict[str, Any]:
     """`rag eval --dataset real` and the extraction quality of the readers, on the same code."""
-    from bench_extraction import measure_extraction  # scripts/, next to this file
-
     print("real documents", file=sys.stderr, flush=True)
     settings = Settings(generator=generator)
     run = run_eval(EvalOptions("real", plain_baseline=False), settings)
@@ -178,8 +179,6 @@ REAL_BEFORE = REPO_ROOT / "docs" / "bench" / "real-before.json"
 
 def render_real(real: dict[str, Any], before: dict[str, Any] | None) -> str:
     """The "Real documents" section; ``before`` (a saved run of other code) gets a column."""
-    from bench_extraction import render as extraction_table
-
     run = real["eval"]
     runs = {f"at {real['code_version']}": run}
     rows = dict(real["extraction"])

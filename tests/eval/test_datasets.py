@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rag.eval.datasets import (
@@ -11,6 +13,7 @@ from rag.eval.datasets import (
     restrict_corpus,
     sample_questions,
 )
+from rag.eval.records import EvalDataset
 from rag.eval.text import find_normalised
 
 pytestmark = pytest.mark.skipif(
@@ -116,8 +119,13 @@ def test_no_document_starts_with_a_byte_order_mark() -> None:
         assert not any(d.text.startswith("\ufeff") for d in load_dataset(name).documents)
 
 
-def test_real_documents_are_the_files_as_the_readers_extract_them() -> None:
-    dataset = load_dataset("real")
+@pytest.fixture(scope="module")
+def real() -> EvalDataset:
+    return load_dataset("real")  # reads the 75-page PDF: once for the module
+
+
+def test_real_documents_are_the_files_as_the_readers_extract_them(real: EvalDataset) -> None:
+    dataset = real
     assert dataset.files_dir is not None and (dataset.files_dir / "debian-faq.fr.pdf").is_file()
     sources = {doc.source for doc in dataset.documents}
     assert len(sources) == 12 and "maint-guide/start.fr.html" in sources
@@ -125,8 +133,8 @@ def test_real_documents_are_the_files_as_the_readers_extract_them() -> None:
     assert "<" not in dataset.document("maint-guide/start.fr.html").text[:200]  # no markup
 
 
-def test_real_questions_and_probes_follow_the_readme() -> None:
-    dataset = load_dataset("real")
+def test_real_questions_and_probes_follow_the_readme(real: EvalDataset) -> None:
+    dataset = real
     questions = {q.id: q for q in dataset.questions}
     assert len(questions) == 24 and sum(q.answerable for q in questions.values()) == 18
     r01 = questions["r01"]
@@ -140,8 +148,8 @@ def test_real_questions_and_probes_follow_the_readme() -> None:
     assert dataset.probes[1].source == "maint-guide/start.fr.html"
 
 
-def test_real_sample_keeps_the_probes_and_restricting_keeps_theirs() -> None:
-    dataset = load_dataset("real", limit=3)
+def test_real_sample_keeps_the_probes_and_restricting_keeps_theirs(real: EvalDataset) -> None:
+    dataset = replace(real, questions=sample_questions(real.questions, 3))
     assert len(dataset.questions) == 3 and len(dataset.probes) == 8
     small = restrict_corpus(dataset, 1)
     kept = {doc.source for doc in small.documents}
