@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 import time
@@ -167,8 +168,10 @@ def real_documents(generator: str) -> dict[str, Any]:
     print("real documents", file=sys.stderr, flush=True)
     settings = Settings(generator=generator)
     run = run_eval(EvalOptions("real", plain_baseline=False), settings)
+    extraction = measure_extraction()
     return {"code_version": run["code_version"], "created": run["created"],
-            "generator": generator, "eval": run, "extraction": measure_extraction()}  # fmt: skip
+            "generator": generator, "eval": run, "extraction": extraction,
+            "load_average": os.getloadavg()[2]}  # fmt: skip
 
 
 REAL_SECTION = REPO_ROOT / "docs" / "bench-real.md"
@@ -188,6 +191,11 @@ def render_real(real: dict[str, Any], before: dict[str, Any] | None) -> str:
         rows = {**{k.replace(" now", f" at {before['code_version']}"): v for k, v in old.items()
                    if k.endswith(" now")}, **rows}  # fmt: skip
     summary = run["real"]["summary"]
+    load = (
+        f" (load average {real['load_average']:.1f} over the run's last 15 min)"
+        if "load_average" in real
+        else ""
+    )
     lines = [
         "## Real documents (French Debian documentation, HTML and PDF)", "",
         f"`python scripts/bench.py --real` (`rag eval --dataset real` and "
@@ -198,9 +206,9 @@ def render_real(real: dict[str, Any], before: dict[str, Any] | None) -> str:
         "scored by the rules of its README: an answer is right when every keyword group is in it "
         "(casefolded, accents stripped, whitespace normalised) and a citation from a gold source "
         "quotes the gold phrase (whitespace deleted on both sides); the page check is reported "
-        "apart. The index build ran with the embedding cache of earlier runs where texts were "
-        "unchanged (`from_embedding_cache` in the results file); timings on 2 shared, loaded "
-        "CPU cores.", "",
+        "apart. Index build: sentence units include repeats, embedded once (`not_sent_to_model` "
+        "in the results file also counts texts found in the embedding cache of earlier runs); "
+        f"timings on 2 shared CPU cores{load}.", "",
         real_table(runs), "",
         "Extraction quality (rag/ingest/health.py): garbled = share of words over 25 letters "
         "(words glued together); one-word = share of sentences with at most one word (lines cut "
@@ -352,6 +360,11 @@ def main() -> int:
         f"{REAL_BEFORE.name}); --save-before writes one",
     )
     parser.add_argument(
+        "--real-from",
+        type=Path,
+        help="re-render the Real documents section from a saved run (docs/bench/real-*.json)",
+    )
+    parser.add_argument(
         "--save-before", action="store_true", help="also save this Real documents run as --before"
     )
     parser.add_argument(
@@ -367,6 +380,10 @@ def main() -> int:
         return 0
     if args.scale_point:
         print(json.dumps(scale_point(args.scale_point, args.questions, args.generator)))
+        return 0
+    if args.real_from:
+        write_real(json.loads(args.real_from.read_text(encoding="utf-8")), args.before)
+        print(f"wrote {REAL_SECTION.relative_to(REPO_ROOT)} and its section in BENCHMARKS.md")
         return 0
     if args.real or not args.rescale:
         real = real_documents(args.generator)
