@@ -97,6 +97,10 @@ def llm_server(tmp_path_factory, small_model: Path, llama_cpp_installed: None) -
             "RAG_BUNDLED_MODEL": "qwen2.5-coder-0.5b",
             "RAG_MODEL_DIR": str(small_model.parent),
             "RAG_LLM_MAX_TOKENS": "96",
+            # A shared 2-core machine: the 60 s default ends the 0.5B's attempt before it
+            # writes; fewer passages and a longer wait let the test see the LLM's answer.
+            "RAG_TOP_K": "3",
+            "RAG_LLM_TIMEOUT_S": "400",
         },
     )
 

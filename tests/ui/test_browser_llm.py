@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 SHOTS = Path(os.environ.get("RAG_SHOTS_DIR") or ARTIFACTS / "answerflow")
 QUOTED = ".rag-answer.rag-provisional"
 FINAL = ".rag-answer:not(.rag-streaming):not(.rag-provisional), .rag-decline, .rag-error"
-LLM_WAIT_MS = 300_000  # the 0.5B on two shared cores: tens of seconds, more under load
+LLM_WAIT_MS = 450_000  # the 0.5B on two shared cores: tens of seconds, more under load
 
 
 @pytest.fixture
@@ -71,8 +71,10 @@ def test_first_question_shows_the_quote_then_the_verified_llm_answer(
     shot(page, "3-final-answer")
     assert reply.locator(".rag-error").count() == 0
     assert reply.locator(QUOTED).count() == 0  # replaced, not stacked
-    expect(final).to_contain_text("Altman")
+    # What the 0.5B writes varies; that it was verified and cites is what this test checks.
     expect(final.locator("a.rag-cite").first).to_be_visible()
+    # Written by the model and verified, not the quote kept after a failure.
+    expect(reply.locator(".rag-meta")).to_contain_text("llamacpp")
     assert "Error" not in page.locator("#rag-chat").inner_text()
     assert watch.errors == []
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -95,6 +97,7 @@ def test_briefing_shows_the_quoted_bullets_first(llm_page: Page) -> None:
     final_s = time.monotonic() - started
     shot(page, "5-final-briefing")
     expect(page.locator("#rag-brief-out .rag-quoted-label")).to_have_count(0)
+    expect(page.locator("#rag-brief-out .rag-warning")).to_have_count(0)  # no LLM failure
     final.locator("a.rag-cite").first.click()
     expect(page.locator("#rag-viewer mark.rag-hit")).to_be_visible()
     (SHOTS / "brief-timings.json").write_text(
