@@ -6,7 +6,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rag.brief.briefing import Briefing
@@ -47,6 +47,18 @@ def clean_question(question: str, max_chars: int) -> str:
             "(setting RAG_MAX_QUESTION_CHARS)"
         )
     return cleaned
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A question's retrieval and answerability, before any answer is written."""
+
+    standalone: str
+    passages: list[Passage]
+    evidence: list[Evidence]
+    timings: dict[str, float]
+    score: float
+    answerable: bool
 
 
 class Assistant:
@@ -120,14 +132,20 @@ class Assistant:
         return self.drafter.generator
 
     def standalone(
-        self, question: str, history: tuple[Turn, ...], language: str, warnings: list[str]
+        self,
+        question: str,
+        history: tuple[Turn, ...],
+        language: str,
+        warnings: list[str],
+        use_llm: bool = True,
     ) -> str:
-        """A follow-up rewritten to stand alone: by the LLM when there is one, else by rule."""
+        """A follow-up rewritten to stand alone: by the LLM when there is one (and ``use_llm``),
+        else by rule."""
         if not history:
             return question
         chat: Chat | None = None
         try:
-            generator = self.generator if self.drafter.uses_llm else None
+            generator = self.generator if use_llm and self.drafter.uses_llm else None
             chat = generator if isinstance(generator, Chat) else None
             rewritten = rewrite_question(question, history, language, chat)
         except Exception as error:  # the rule-based rewrite needs no model
@@ -165,6 +183,17 @@ class Assistant:
             raise outcome["error"]
         yield outcome["answer"]
 
+    def _prepare(self, standalone: str, snapshot: IndexSnapshot) -> _Prepared:
+        passages, evidence, timings = self.evidence(standalone, snapshot)
+        score = 0.0
+        if evidence:
+            best = evidence[0]
+            document = snapshot.documents[passages[best.passage_number - 1].chunk.doc_id]
+            score = confidence(features(standalone, evidence, document.language, document.text))
+        threshold = self.settings.answer_threshold
+        answerable = bool(evidence) and score >= (THRESHOLD if threshold is None else threshold)
+        return _Prepared(standalone, passages, evidence, timings, score, answerable)
+
     def ask(
         self,
         question: str,
@@ -184,60 +213,84 @@ class Assistant:
         warnings: list[str] = []
         question = clean_question(question, self.settings.max_question_chars)
         language = detect_question_language(question)
-        standalone = self.standalone(question, history, language, warnings)
         # A writer may commit mid-question: every step below reads this one snapshot.
         snapshot = self.snapshot()
-        passages, evidence, timings = self.evidence(standalone, snapshot)
-        score = 0.0
-        if evidence:
-            best = evidence[0]
-            document = snapshot.documents[passages[best.passage_number - 1].chunk.doc_id]
-            score = confidence(features(standalone, evidence, document.language, document.text))
-        threshold = self.settings.answer_threshold
-        answerable = bool(evidence) and score >= (THRESHOLD if threshold is None else threshold)
 
-        def answer(drafted: Drafted | None, timings: dict[str, float], **extra: Any) -> Answer:
+        def answer(
+            drafted: Drafted | None, prepared: _Prepared, since: float, **extra: Any
+        ) -> Answer:
             cited = drafted is not None and bool(drafted.citations)
+            now = time.perf_counter()
+            timings = {**prepared.timings, **(drafted.timings if drafted is not None else {})}
+            timings.update(generate=(now - since) * 1000, total=(now - started) * 1000)
             return Answer(
                 question=question,
                 text=drafted.text if drafted is not None and cited else DECLINE[language],
                 answerable=cited,
                 citations=tuple(drafted.citations) if drafted is not None and cited else (),
-                passages=tuple(passages),
+                passages=tuple(prepared.passages),
                 generator=drafted.generator if drafted is not None else "extractive",
                 timings_ms=timings,
-                confidence=score,
+                confidence=prepared.score,
                 language=language,
                 sentences=drafted.sentences if drafted is not None and cited else (),
-                standalone_question=standalone if standalone != question else None,
+                standalone_question=(
+                    prepared.standalone if prepared.standalone != question else None
+                ),
+                warnings=tuple(warnings),
                 **extra,
             )
 
-        def finish(timings: dict[str, float], since: float) -> dict[str, float]:
-            now = time.perf_counter()
-            return {**timings, "generate": (now - since) * 1000, "total": (now - started) * 1000}
+        def request(prepared: _Prepared) -> GenerationRequest:
+            return GenerationRequest(
+                prepared.standalone,
+                language,
+                tuple(prepared.passages),
+                tuple(prepared.evidence),
+                history,
+            )
 
-        if not answerable:
-            return answer(None, finish(timings, time.perf_counter()), warnings=tuple(warnings))
-        request = GenerationRequest(standalone, language, tuple(passages), tuple(evidence), history)
+        # The quote first, on the rule-based rewrite of a follow-up: an LLM rewrite would
+        # keep the user waiting for the model before seeing anything.
+        uses_llm = self.drafter.uses_llm
+        quick = self._prepare(
+            self.standalone(question, history, language, warnings, use_llm=False), snapshot
+        )
         quoting = time.perf_counter()
-        quoted = self.drafter.quote(request, snapshot)
-        quoted_answer = answer(quoted, finish(timings, quoting), warnings=tuple(warnings))
-        if not self.drafter.uses_llm:
+        quoted = self.drafter.quote(request(quick), snapshot) if quick.answerable else None
+        quoted_answer = answer(quoted, quick, quoting)
+        if not uses_llm:
             return quoted_answer
-        if on_quoted is not None and quoted_answer.answerable:
+
+        def show(quoted_answer: Answer) -> None:
+            if on_quoted is None or not quoted_answer.answerable:
+                return
             notes = quoted_answer.warnings
             if self.drafter.loading:
                 notes += ("the model is still loading; its answer follows once it is ready",)
             on_quoted(replace(quoted_answer, provisional=True, warnings=notes))
+
+        show(quoted_answer)
         writing = time.perf_counter()
-        drafted = self.drafter.write(request, snapshot, quoted, on_token, warnings)
-        return answer(
-            drafted,
-            finish({**timings, **drafted.timings}, writing),
-            warnings=tuple(warnings),
-            extractive=quoted_answer,
-        )
+        prepared = quick
+        if history:
+            standalone = self.standalone(question, history, language, warnings)
+            if standalone != quick.standalone:  # the LLM read the follow-up differently
+                prepared = self._prepare(standalone, snapshot)
+        if not prepared.answerable:
+            if quoted_answer.answerable:  # the quote stands; the LLM's reading found nothing
+                return replace(quoted_answer, warnings=tuple(warnings), extractive=quoted_answer)
+            return answer(None, prepared, writing)
+        if quoted is not None and prepared is quick:
+            fallback = quoted
+        else:
+            # The LLM answers the question as it rewrote it: its fallback quotes that one.
+            fallback = self.drafter.quote(request(prepared), snapshot)
+            if not quoted_answer.answerable:  # nothing was shown yet: show this quote now
+                quoted_answer = answer(fallback, prepared, writing)
+                show(quoted_answer)
+        drafted = self.drafter.write(request(prepared), snapshot, fallback, on_token, warnings)
+        return answer(drafted, prepared, writing, extractive=quoted_answer)
 
     # -- lookup and briefings ----------------------------------------------------------------
 

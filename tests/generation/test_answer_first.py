@@ -221,3 +221,59 @@ def test_cli_ask_with_a_buggy_llm_answers_without_a_traceback(
     assert "Traceback" not in captured.err + captured.out
     warnings = [line for line in captured.err.splitlines() if line.startswith("rag: warning")]
     assert len(warnings) == 1 and "ZeroDivisionError" in warnings[0]
+
+
+class RecordingGenerator(ScriptedGenerator):
+    """Notes when the model is asked to rewrite a follow-up and to answer."""
+
+    def __init__(self, events: list[str], rewrite: str, needle: str, text: str) -> None:
+        super().__init__(lambda r: f"{text} [{number_of(r, needle)}].", rewrite)
+        self.events = events
+
+    def chat(self, messages, max_tokens=None):  # type: ignore[no-untyped-def]
+        self.events.append("rewrite")
+        yield self.rewrite
+
+    def generate(self, request: GenerationRequest) -> Iterator[str]:
+        self.events.append("answer")
+        yield from super().generate(request)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "follow_up", "rewrite", "needle", "text", "order"),
+    [
+        # The rule-based reading ("… (earlier question)") already finds an answer: it is
+        # quoted before the model is asked anything.
+        (
+            "Qui est le PDG d'OpenAI cité dans l'article ?",
+            "et celui de Nvidia ?",
+            "Qui est le PDG de Nvidia cité dans l'article ?",
+            "Jensen Huang",
+            "Le PDG de Nvidia est Jensen Huang",
+            ["quoted", "rewrite", "answer"],
+        ),
+        # It does not: the quote of the model's reading comes before the model answers.
+        (
+            "Que dit le ministère américain du Commerce sur les puces de Huawei ?",
+            "et quand a-t-elle été publiée ?",
+            "Quel jour de la semaine la déclaration du Bureau de l'industrie et de la sécurité "
+            "a-t-elle été publiée ?",
+            "publiée mardi",
+            "Elle a été publiée mardi",
+            ["rewrite", "quoted", "answer"],
+        ),
+    ],
+)
+def test_a_follow_up_is_quoted_before_the_llm_answers(
+    seed_assistant, earlier, follow_up, rewrite, needle, text, order
+) -> None:
+    from rag.generation.base import Turn
+
+    events: list[str] = []
+    assistant = assistant_with(seed_assistant, RecordingGenerator(events, rewrite, needle, text))
+    final = assistant.ask(
+        follow_up, (Turn(earlier, "…"),), on_quoted=lambda quoted: events.append("quoted")
+    )
+    assert events == order
+    assert final.standalone_question == rewrite and final.generator == "scripted"
+    assert final.extractive is not None and final.extractive.answerable
