@@ -277,3 +277,36 @@ def test_a_follow_up_is_quoted_before_the_llm_answers(
     assert events == order
     assert final.standalone_question == rewrite and final.generator == "scripted"
     assert final.extractive is not None and final.extractive.answerable
+
+
+def test_status_says_loading_until_the_background_load_ends(seed_assistant, monkeypatch) -> None:
+    import threading
+    import time
+
+    from rag.generation import registry
+
+    release = threading.Event()
+
+    class SlowLoading(ScriptedGenerator):
+        def load(self) -> None:
+            release.wait(30)
+
+    monkeypatch.setitem(registry.FACTORIES, "scripted", lambda settings: SlowLoading(jensen))
+    settings = seed_assistant.settings.model_copy(update={"generator": "scripted"})
+    assistant = Assistant(settings, embedder=seed_assistant.embedder)
+    loader = assistant.drafter.load_in_background()
+    assert loader is not None
+    quoted: list[Answer] = []
+    asking = threading.Thread(target=lambda: assistant.ask(QUESTION, on_quoted=quoted.append))
+    asking.start()
+    deadline = time.monotonic() + 30
+    while not quoted and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # A question during the load gets its quote at once, saying the model is on its way.
+    assert asking.is_alive() and quoted and quoted[0].provisional
+    assert any("still loading" in w for w in quoted[0].warnings)
+    assert assistant.drafter.status() == "scripted (loading model…)"
+    release.set()
+    loader.join(timeout=30)
+    asking.join(timeout=30)
+    assert assistant.drafter.status() == "scripted"
