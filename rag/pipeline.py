@@ -6,17 +6,17 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rag.brief.briefing import Briefing
 from rag.citations import verify
-from rag.drafting import Drafter
+from rag.drafting import Drafted, Drafter, unexpected
 from rag.embedding import Embedder, create_embedder
 from rag.find.finder import Finder
 from rag.find.match import FindResult
-from rag.generation.base import Evidence, GenerationRequest, Generator, Turn
+from rag.generation.base import Evidence, GenerationError, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
-from rag.generation.registry import resolve_name
 from rag.generation.rewrite import Chat, rewrite_question
 from rag.indexer import Indexer, IndexReport
 from rag.ingest.language import detect_question_language
@@ -29,7 +29,7 @@ from rag.store.layout import IndexLayout
 from rag.store.registry import open_index_store
 from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.store.snapshot import IndexSnapshot
-from rag.types import Answer, AnswerSentence, Citation, Passage
+from rag.types import Answer, Passage
 
 
 class QuestionError(ValueError):
@@ -47,6 +47,18 @@ def clean_question(question: str, max_chars: int) -> str:
             "(setting RAG_MAX_QUESTION_CHARS)"
         )
     return cleaned
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A question's retrieval and answerability, before any answer is written."""
+
+    standalone: str
+    passages: list[Passage]
+    evidence: list[Evidence]
+    timings: dict[str, float]
+    score: float
+    answerable: bool
 
 
 class Assistant:
@@ -119,23 +131,44 @@ class Assistant:
         """The configured generator, built on first use (loading a model can fail)."""
         return self.drafter.generator
 
-    def standalone(self, question: str, history: tuple[Turn, ...], language: str) -> str:
-        """A follow-up rewritten to stand alone: by the LLM when there is one, else by rule."""
+    def standalone(
+        self,
+        question: str,
+        history: tuple[Turn, ...],
+        language: str,
+        warnings: list[str],
+        use_llm: bool = True,
+    ) -> str:
+        """A follow-up rewritten to stand alone: by the LLM when there is one (and ``use_llm``),
+        else by rule."""
         if not history:
             return question
-        chat = self.generator if isinstance(self.generator, Chat) else None
-        rewritten = rewrite_question(question, history, language, chat)
+        chat: Chat | None = None
+        try:
+            generator = self.generator if use_llm and self.drafter.uses_llm else None
+            chat = generator if isinstance(generator, Chat) else None
+            rewritten = rewrite_question(question, history, language, chat)
+        except Exception as error:  # the rule-based rewrite needs no model
+            if chat is not None or not isinstance(error, GenerationError):
+                warnings.append(unexpected(error, "rewriting the follow-up"))
+            else:
+                warnings.append(f"{error}; the follow-up was rewritten by rule")
+            rewritten = rewrite_question(question, history, language, None)
         return clean_question(rewritten, self.settings.max_question_chars)
 
     def ask_stream(self, question: str, history: tuple[Turn, ...] = ()) -> Iterator[str | Answer]:
-        """The LLM's draft in pieces as it is written, then the verified ``Answer``."""
+        """Everything the user sees of one answer, in order: with an LLM, the quoted answer
+        (``provisional``) as soon as it is checked, then the LLM's draft in pieces as it is
+        written; always last, the final verified ``Answer``."""
         pieces: queue.Queue[object] = queue.Queue()
         done = object()
         outcome: dict[str, Any] = {}
 
         def work() -> None:
             try:
-                outcome["answer"] = self.ask(question, history, on_token=pieces.put)
+                outcome["answer"] = self.ask(
+                    question, history, on_token=pieces.put, on_quoted=pieces.put
+                )
             except BaseException as error:  # re-raised in the caller's thread below
                 outcome["error"] = error
             finally:
@@ -144,29 +177,13 @@ class Assistant:
         worker = threading.Thread(target=work, name="rag-ask", daemon=True)
         worker.start()
         while (item := pieces.get()) is not done:
-            yield str(item)
+            yield item if isinstance(item, Answer) else str(item)
         worker.join()
         if "error" in outcome:
             raise outcome["error"]
         yield outcome["answer"]
 
-    def ask(
-        self,
-        question: str,
-        history: tuple[Turn, ...] = (),
-        on_token: Callable[[str], None] | None = None,
-    ) -> Answer:
-        """Answer one question with verified citations, or decline when the documents don't say.
-
-        ``on_token`` receives an LLM's draft as it is written; the returned answer is the
-        verified version, which may differ (unsupported sentences flagged, or replaced).
-        """
-        started = time.perf_counter()
-        question = clean_question(question, self.settings.max_question_chars)
-        language = detect_question_language(question)
-        standalone = self.standalone(question, history, language)
-        # A writer may commit mid-question: every step below reads this one snapshot.
-        snapshot = self.snapshot()
+    def _prepare(self, standalone: str, snapshot: IndexSnapshot) -> _Prepared:
         passages, evidence, timings = self.evidence(standalone, snapshot)
         score = 0.0
         if evidence:
@@ -175,41 +192,105 @@ class Assistant:
             score = confidence(features(standalone, evidence, document.language, document.text))
         threshold = self.settings.answer_threshold
         answerable = bool(evidence) and score >= (THRESHOLD if threshold is None else threshold)
+        return _Prepared(standalone, passages, evidence, timings, score, answerable)
 
-        generated = time.perf_counter()
-        citations: list[Citation] = []
-        sentences: tuple[AnswerSentence, ...] = ()
+    def ask(
+        self,
+        question: str,
+        history: tuple[Turn, ...] = (),
+        on_token: Callable[[str], None] | None = None,
+        on_quoted: Callable[[Answer], None] | None = None,
+    ) -> Answer:
+        """Answer one question with verified citations, or decline when the documents don't say.
+
+        The extractive answer is drafted first; with an LLM configured it goes to
+        ``on_quoted`` (marked ``provisional``) before the LLM starts, ``on_token`` receives the
+        LLM's draft as it is written, and the returned answer is the verified LLM answer (or
+        the quoted one, when the LLM fails or is unsupported), with the quoted one as its
+        ``extractive``.
+        """
+        started = time.perf_counter()
         warnings: list[str] = []
-        generator_name = "extractive"
-        if answerable:
-            request = GenerationRequest(
-                standalone, language, tuple(passages), tuple(evidence), history
+        question = clean_question(question, self.settings.max_question_chars)
+        language = detect_question_language(question)
+        # A writer may commit mid-question: every step below reads this one snapshot.
+        snapshot = self.snapshot()
+
+        def answer(
+            drafted: Drafted | None, prepared: _Prepared, since: float, **extra: Any
+        ) -> Answer:
+            cited = drafted is not None and bool(drafted.citations)
+            now = time.perf_counter()
+            timings = {**prepared.timings, **(drafted.timings if drafted is not None else {})}
+            timings.update(generate=(now - since) * 1000, total=(now - started) * 1000)
+            return Answer(
+                question=question,
+                text=drafted.text if drafted is not None and cited else DECLINE[language],
+                answerable=cited,
+                citations=tuple(drafted.citations) if drafted is not None and cited else (),
+                passages=tuple(prepared.passages),
+                generator=drafted.generator if drafted is not None else "extractive",
+                timings_ms=timings,
+                confidence=prepared.score,
+                language=language,
+                sentences=drafted.sentences if drafted is not None and cited else (),
+                standalone_question=(
+                    prepared.standalone if prepared.standalone != question else None
+                ),
+                warnings=tuple(warnings),
+                **extra,
             )
-            drafted = self.drafter.draft(request, snapshot, on_token, warnings)
-            text, citations, sentences = drafted.text, drafted.citations, drafted.sentences
-            generator_name = drafted.generator
-            timings.update(drafted.timings)
-            answerable = bool(citations)
-        if not answerable:
-            text = DECLINE[language]
-            sentences = ()
-        finished = time.perf_counter()
-        timings["generate"] = (finished - generated) * 1000
-        timings["total"] = (finished - started) * 1000
-        return Answer(
-            question=question,
-            text=text,
-            answerable=answerable,
-            citations=tuple(citations),
-            passages=tuple(passages),
-            generator=str(generator_name),
-            timings_ms=timings,
-            confidence=score,
-            language=language,
-            sentences=sentences,
-            standalone_question=standalone if standalone != question else None,
-            warnings=tuple(warnings),
+
+        def request(prepared: _Prepared) -> GenerationRequest:
+            return GenerationRequest(
+                prepared.standalone,
+                language,
+                tuple(prepared.passages),
+                tuple(prepared.evidence),
+                history,
+            )
+
+        # The quote first, on the rule-based rewrite of a follow-up: an LLM rewrite would
+        # keep the user waiting for the model before seeing anything.
+        uses_llm = self.drafter.uses_llm
+        quick = self._prepare(
+            self.standalone(question, history, language, warnings, use_llm=False), snapshot
         )
+        quoting = time.perf_counter()
+        quoted = self.drafter.quote(request(quick), snapshot) if quick.answerable else None
+        quoted_answer = answer(quoted, quick, quoting)
+        if not uses_llm:
+            return quoted_answer
+
+        def show(quoted_answer: Answer) -> None:
+            if on_quoted is None or not quoted_answer.answerable:
+                return
+            notes = quoted_answer.warnings
+            if self.drafter.loading:
+                notes += ("the model is still loading; its answer follows once it is ready",)
+            on_quoted(replace(quoted_answer, provisional=True, warnings=notes))
+
+        show(quoted_answer)
+        writing = time.perf_counter()
+        prepared = quick
+        if history:
+            standalone = self.standalone(question, history, language, warnings)
+            if standalone != quick.standalone:  # the LLM read the follow-up differently
+                prepared = self._prepare(standalone, snapshot)
+        if not prepared.answerable:
+            if quoted_answer.answerable:  # the quote stands; the LLM's reading found nothing
+                return replace(quoted_answer, warnings=tuple(warnings), extractive=quoted_answer)
+            return answer(None, prepared, writing)
+        if quoted is not None and prepared is quick:
+            fallback = quoted
+        else:
+            # The LLM answers the question as it rewrote it: its fallback quotes that one.
+            fallback = self.drafter.quote(request(prepared), snapshot)
+            if not quoted_answer.answerable:  # nothing was shown yet: show this quote now
+                quoted_answer = answer(fallback, prepared, writing)
+                show(quoted_answer)
+        drafted = self.drafter.write(request(prepared), snapshot, fallback, on_token, warnings)
+        return answer(drafted, prepared, writing, extractive=quoted_answer)
 
     # -- lookup and briefings ----------------------------------------------------------------
 
@@ -233,6 +314,19 @@ class Assistant:
         progress: Callable[[int, int], None] | None = None,
     ) -> Briefing:
         """A cited briefing on every document, or on ``source`` only."""
+        *_, final = self.brief_stream(bullets, source, language, progress)
+        return final
+
+    def brief_stream(
+        self,
+        bullets: int = 7,
+        source: str | None = None,
+        language: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Iterator[Briefing]:
+        """The extractive briefing at once; with an LLM, it is ``provisional`` and the final
+        briefing (rewritten bullets that held up, extractive ones for the rest) follows. An
+        LLM that fails or times out leaves the extractive briefing, with a warning."""
         from rag.brief.abstractive import abstractive_bullets
         from rag.brief.cache import BriefCache
         from rag.brief.summarise import extractive_bullets
@@ -250,33 +344,42 @@ class Assistant:
         languages = [d.language for d in documents if d.language in ("en", "fr")]
         language = language or max(set(languages), key=languages.count, default="en")
         cache = BriefCache(self.layout.root / "briefs")
-        extractive = extractive_bullets(documents, self.sentence_store, cache, bullets, progress)
+        quoted = extractive_bullets(documents, self.sentence_store, cache, bullets, progress)
+        for bullet in quoted:
+            verify(snapshot, list(bullet.citations))
         warnings: list[str] = []
-        name = resolve_name(self.settings)
-        if name == "extractive":
-            if any(d.language != language for d in documents):
-                warnings.append(
-                    f"an extractive briefing quotes the documents in their own language; "
-                    f"set RAG_GENERATOR to an LLM for a briefing written in '{language}'"
-                )
-            chosen = extractive
-        else:
+        if any(d.language != language for d in documents):
+            warnings.append(
+                f"an extractive briefing quotes the documents in their own language; "
+                f"set RAG_GENERATOR to an LLM for a briefing written in '{language}'"
+            )
+        sources = tuple(
+            {"source": d.source, "title": d.title, "language": d.language} for d in documents
+        )
+        extractive = Briefing(tuple(quoted), sources, "extractive", language, tuple(warnings))
+        if not self.drafter.uses_llm:
+            yield extractive
+            return
+        yield replace(extractive, provisional=True)
+        try:
+            generator = self.generator
             by_source = {d.source: d for d in documents}
-            supports = cited_support(self.finder())
+            # Twice the bullets to choose from (cheap: each document's picks are cached).
             candidates = extractive_bullets(
                 documents, self.sentence_store, cache, 2 * bullets, None
             )
+            supports = cited_support(self.finder())
             chosen = abstractive_bullets(
-                self.generator, by_source, candidates, bullets, language, supports
+                generator, by_source, candidates, bullets, language, supports
             )
-        for bullet in chosen:
-            verify(snapshot, list(bullet.citations))
-        return Briefing(
-            bullets=tuple(chosen),
-            sources=tuple(
-                {"source": d.source, "title": d.title, "language": d.language} for d in documents
-            ),
-            generator=name,
-            language=language,
-            warnings=tuple(warnings),
-        )
+            for bullet in chosen:
+                verify(snapshot, list(bullet.citations))
+        except GenerationError as error:
+            note = f"{error}; kept the briefing quoted from the documents"
+            yield replace(extractive, warnings=(*extractive.warnings, note), extractive=extractive)
+            return
+        except Exception as error:
+            note = f"{unexpected(error, 'the LLM briefing')}; kept the briefing quoted"
+            yield replace(extractive, warnings=(*extractive.warnings, note), extractive=extractive)
+            return
+        yield Briefing(tuple(chosen), sources, generator.name, language, extractive=extractive)

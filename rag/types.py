@@ -116,6 +116,11 @@ class Answer:
     sentences: tuple[AnswerSentence, ...] = ()  # filled by generators that write free text
     standalone_question: str | None = None  # a follow-up rewritten with its history
     warnings: tuple[str, ...] = ()
+    # With an LLM, the answer quoted from the documents first (shown while the LLM writes,
+    # kept when it fails); None when the extractive answer is the only one.
+    extractive: Answer | None = None
+    # True on the quoted answer streamed before the LLM's: a later, final Answer follows.
+    provisional: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -135,4 +140,8 @@ class Answer:
             data["standalone_question"] = self.standalone_question
         if self.warnings:
             data["warnings"] = list(self.warnings)
+        if self.provisional:
+            data["provisional"] = True
+        if self.extractive is not None:
+            data["extractive"] = self.extractive.to_json()
         return data

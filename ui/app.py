@@ -179,7 +179,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         )
         reindex.click(h.reindex_page, None, [upload_out, *library_views], **index_events)
         app.load(h.library_views, None, library_views, **ui_only)
-        gr.Timer(30).tick(h.status_line, None, status, **ui_only)
+        # Often enough that "loading model…" turns to ready soon after the model is loaded.
+        gr.Timer(5).tick(h.status_line, None, status, **ui_only)
 
         gr.api(h.ask, api_name="ask", **ask_events)
         gr.api(h.find, api_name="find", **ask_events)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
+from rag.drafting import unexpected
 from rag.generation.base import GenerationError
 from rag.pipeline import QuestionError
 from rag.store.errors import IndexProblem
 from rag.types import Answer
-from ui.render import answer_html, error_html, pending_html
+from ui.render import answer_html, error_html, pending_html, quoted_html
 from ui.services import Services
 
 Messages = list[dict[str, Any]]
 Turns = list[tuple[str, str]]
 ChatUpdate = tuple[Messages, Turns, str]
+USER_ERRORS = (QuestionError, GenerationError, IndexProblem)
 
 EXAMPLES = [
     "Qui est le PDG d'OpenAI cité dans l'article ?",
@@ -34,27 +37,40 @@ def chat_handler(services: Services) -> Callable[[str, Messages, Turns], Iterato
         history.append({"role": "user", "content": message})
         history.append({"role": "assistant", "content": pending_html()})
         yield history, turns, ""
+
+        def show(content: str) -> ChatUpdate:
+            history[-1] = {"role": "assistant", "content": content}
+            return history, turns, ""
+
         partial = ""
+        quoted: Answer | None = None  # the checked extractive answer, shown while the LLM writes
         answer: Answer | None = None
         try:
             for piece in services.answer_stream(message, turns):
-                if isinstance(piece, Answer):
+                if isinstance(piece, Answer) and piece.provisional:
+                    quoted = piece
+                    yield show(quoted_html(quoted))
+                elif isinstance(piece, Answer):
                     answer = piece
                     break
-                partial += piece
-                history[-1] = {"role": "assistant", "content": pending_html(partial)}
-                yield history, turns, ""
-        except (QuestionError, GenerationError, IndexProblem) as error:
-            history[-1] = {"role": "assistant", "content": error_html(str(error))}
-            yield history, turns, ""
+                else:
+                    partial += piece
+                    yield show(quoted_html(quoted, partial) if quoted else pending_html(partial))
+        except USER_ERRORS as error:
+            yield show(error_html(str(error)))
             return
+        except Exception as error:
+            # Never a bare "Error": the quote, if there is one, stays with a one-line warning.
+            warning = unexpected(error, "answering")
+            if quoted is None:
+                yield show(error_html(f"{warning}; the server log has the details"))
+                return
+            answer = replace(quoted, provisional=False, warnings=(*quoted.warnings, warning))
         if answer is None:
-            history[-1] = {"role": "assistant", "content": error_html("no answer was produced")}
-            yield history, turns, ""
+            yield show(error_html("no answer was produced"))
             return
-        history[-1] = {"role": "assistant", "content": answer_html(answer)}
+        yield show(answer_html(answer))
         if answer.answerable:
             turns.append((message, answer.text))
-        yield history, turns, ""
 
     return chat

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from rag.drafting import unexpected
 from rag.generation.base import GenerationError
 from rag.indexer import IndexReport
 from rag.pipeline import QuestionError
@@ -23,6 +24,13 @@ CONFIRM_DELETE = (
     "? source : ''"
 )
 _USER_ERRORS = (QuestionError, GenerationError, IndexProblem)
+
+
+def _api_error(error: Exception, what: str) -> gr.Error:
+    """One line for the API client: the user's error as it is, anything else named as a bug."""
+    if isinstance(error, _USER_ERRORS):
+        return gr.Error(str(error))
+    return gr.Error(f"{unexpected(error, what)}; the server log has the details")
 
 
 def _progress(progress: gr.Progress) -> Callable[[int, int], None]:
@@ -62,22 +70,22 @@ class Handlers:
         """Answer a question over the indexed documents; the JSON of `rag ask --json`."""
         try:
             return self.services.ask(question)
-        except _USER_ERRORS as error:
-            raise gr.Error(str(error)) from error
+        except Exception as error:
+            raise _api_error(error, "answering") from error
 
     def find(self, text: str) -> dict[str, Any]:
         """Every location of a text in the documents (exact, fuzzy or semantic)."""
         try:
             return self.services.find(text)
-        except _USER_ERRORS as error:
-            raise gr.Error(str(error)) from error
+        except Exception as error:
+            raise _api_error(error, "finding the text") from error
 
     def brief(self, source: str = "", bullets: int = 5) -> dict[str, Any]:
         """Cited bullet points on one document (its source path) or, when empty, all of them."""
         try:
             return self.services.brief(source or None, bullets)
-        except _USER_ERRORS as error:
-            raise gr.Error(str(error)) from error
+        except Exception as error:
+            raise _api_error(error, "the briefing") from error
 
     def documents(self) -> dict[str, Any]:
         """The indexed documents, and files the last index run could not read."""
@@ -125,12 +133,18 @@ class Handlers:
             return panels.notice_html(str(error), "error")
         return panels.find_html(result, self.services.assistant.snapshot())
 
-    def brief_page(self, scope: str, bullets: float) -> str:
+    def brief_page(self, scope: str, bullets: float) -> Iterator[str]:
+        """The quoted bullets first; with an LLM, the rewritten briefing replaces them."""
         source = "" if scope == ALL_DOCUMENTS else scope
+        shown = ""
         try:
-            return panels.brief_html(self.services.brief(source or None, int(bullets)))
+            for briefing in self.services.brief_stream(source or None, int(bullets)):
+                shown = panels.brief_html(briefing)
+                yield shown
         except _USER_ERRORS as error:
-            return panels.notice_html(str(error), "error")
+            yield panels.notice_html(str(error), "error")
+        except Exception as error:
+            yield panels.notice_html(unexpected(error, "the briefing"), "error") + shown
 
     def status_line(self) -> str:
         return panels.status_html(self.services.health(), self.warning)

@@ -79,7 +79,14 @@ def brief_html(result: dict[str, Any]) -> str:
         items.append(f"<li>{link_markers(text, citations)}</li>")
     if not items:
         return notice_html("The documents gave nothing to brief on.", "empty")
-    return f'<ul class="rag-brief">{"".join(items)}</ul>'
+    notes = "".join(f'<div class="rag-warning">{esc(w)}</div>' for w in result.get("warnings", []))
+    if result.get("provisional"):
+        label = "Quoted from the documents — the model is writing a fuller briefing…"
+        return (
+            f'<div class="rag-quoted-label" role="status">{esc(label)}</div>'
+            f'<ul class="rag-brief rag-provisional">{"".join(items)}</ul>{notes}'
+        )
+    return f'<ul class="rag-brief">{"".join(items)}</ul>{notes}'
 
 
 def _when(timestamp: float | None) -> str:

@@ -110,6 +110,8 @@ def answer_html(answer: Answer) -> str:
             f"<span>{esc(answer.text)}</span>{_nearest_html(answer)}</div></div>{warnings}"
         )
     citations = {c.n: c for c in answer.citations}
+    if answer.provisional:
+        return quoted_html(answer)
     if answer.sentences:
         body = " ".join(_sentence_html(s, citations) for s in answer.sentences)
     else:
@@ -119,6 +121,21 @@ def answer_html(answer: Answer) -> str:
     return (
         f'<div class="rag-answer">{body}</div>{warnings}{sources_html(answer)}'
         f'<div class="rag-meta">{footer}</div>'
+    )
+
+
+QUOTED_LABEL = "Quoted from the documents — the model is writing a fuller answer…"
+
+
+def quoted_html(answer: Answer, draft: str = "") -> str:
+    """The checked extractive answer shown while the LLM writes, and the LLM's draft so far."""
+    citations = {c.n: c for c in answer.citations}
+    warnings = "".join(f'<div class="rag-warning">{esc(w)}</div>' for w in answer.warnings)
+    writing = f'<div class="rag-answer rag-streaming">{esc(draft)}▍</div>' if draft else ""
+    return (
+        f'<div class="rag-quoted-label" role="status">{esc(QUOTED_LABEL)}</div>'
+        f'<div class="rag-answer rag-provisional">{link_markers(answer.text, citations)}</div>'
+        f"{warnings}{sources_html(answer)}{writing}"
     )
 
 

@@ -45,12 +45,18 @@ class Services:
     def brief(self, source: str | None, bullets: int) -> dict[str, Any]:
         return self.assistant.brief(source=source or None, bullets=bullets).to_json()
 
+    def brief_stream(self, source: str | None, bullets: int) -> Iterator[dict[str, Any]]:
+        """The quoted briefing at once, then (with an LLM) the final one."""
+        for briefing in self.assistant.brief_stream(source=source or None, bullets=bullets):
+            yield briefing.to_json()
+
     # -- health ----------------------------------------------------------------------------
 
     def health(self) -> Health:
         settings = self.assistant.settings
         try:
-            generator = self.assistant.generator.name
+            # Never the generator itself: building it loads a model, which this must not wait on.
+            generator = self.assistant.drafter.status()
         except Exception as error:  # a misconfigured generator must not break the page
             generator = f"unavailable ({error})"
         llm_url = getattr(settings, "llm_base_url", None)

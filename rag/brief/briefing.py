@@ -36,6 +36,9 @@ class Briefing:
     generator: str
     language: str
     warnings: tuple[str, ...] = ()
+    # With an LLM: the quoted briefing given first (and kept when the LLM fails); else None.
+    extractive: Briefing | None = None
+    provisional: bool = False  # the quoted briefing shown while the LLM writes
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -46,4 +49,8 @@ class Briefing:
         }
         if self.warnings:
             data["warnings"] = list(self.warnings)
+        if self.provisional:
+            data["provisional"] = True
+        if self.extractive is not None:
+            data["extractive"] = self.extractive.to_json()
         return data

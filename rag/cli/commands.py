@@ -33,7 +33,9 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_answer(answer: Any, drafted: bool = False) -> None:
-    if drafted:
+    if answer.provisional:
+        print(f"--- quoted from the documents ({answer.generator}); the model is writing ---")
+    elif drafted:
         # The draft was streamed above; what follows is what verification made of it.
         print(f"\n--- verified ({answer.generator}) ---")
     if answer.standalone_question:
@@ -46,9 +48,10 @@ def _print_answer(answer: Any, drafted: bool = False) -> None:
         print(
             f"  [{citation.n}] {citation.source} [{citation.start}:{citation.end}] {citation.quote}"
         )
-    for warning in answer.warnings:
-        print(f"rag: warning: {warning}", file=sys.stderr)
-    print()
+    if not answer.provisional:
+        for warning in answer.warnings:
+            print(f"rag: warning: {warning}", file=sys.stderr)
+    print(flush=True)
 
 
 def _stream_to_stdout(piece: str) -> None:
@@ -68,7 +71,14 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             streamed.append(piece)
             _stream_to_stdout(piece)
 
-        answer = assistant.ask(question, history, on_token=None if args.json else on_token)
+        # The quoted answer is printed as soon as it is checked; with --json, the final
+        # answer carries it as "extractive".
+        answer = assistant.ask(
+            question,
+            history,
+            on_token=None if args.json else on_token,
+            on_quoted=None if args.json else _print_answer,
+        )
         if args.json:
             emit(answer.to_json())
         else:
@@ -151,22 +161,33 @@ def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
     show_progress = not args.json and sys.stderr.isatty()
     update, close = progress_bar(show_progress, unit="document", desc="Briefing")
     try:
-        briefing = assistant.brief(
+        for briefing in assistant.brief_stream(
             bullets=args.bullets, source=args.source, language=args.lang, progress=update
-        )
+        ):
+            close()
+            if not args.json:
+                _print_briefing(briefing)
     finally:
         close()
     if args.json:
         emit(briefing.to_json())
-        return 0
+    return 0
+
+
+def _print_briefing(briefing: Any) -> None:
+    if briefing.provisional:
+        print("--- quoted from the documents; the model is writing a briefing ---")
+    elif briefing.extractive is not None:
+        print(f"--- written by {briefing.generator} ---")
     for bullet in briefing.bullets:
         print(f"- {bullet.text}")
     print()
     for citation in dict.fromkeys(c for b in briefing.bullets for c in b.citations):
         print(f"  [{citation.n}] {citation.source} [{citation.start}:{citation.end}]")
-    for warning in briefing.warnings:
-        print(f"rag: note: {warning}", file=sys.stderr)
-    return 0
+    if not briefing.provisional:
+        for warning in briefing.warnings:
+            print(f"rag: note: {warning}", file=sys.stderr)
+    sys.stdout.flush()
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
@@ -201,6 +222,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.host is not None:
         settings = settings.model_copy(update={"host": args.host})
     assistant = open_assistant(settings)
+    # The model loads while the page opens; questions asked before get the quoted answer.
+    assistant.drafter.load_in_background()
     from ui.app import launch
 
     launch(assistant, settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -108,6 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from rag.pipeline import QuestionError
     from rag.store.errors import IndexProblem
 
+    if getattr(args, "run", None) is cmd_serve:
+        # The server's log is where a failure's traceback belongs; the page shows one line.
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    else:
+        # A command prints one line per failure; its traceback would bury the answer.
+        logging.getLogger("rag").addHandler(logging.NullHandler())
     try:
         settings = Settings()
         if getattr(args, "k", None) is not None and args.k < 1:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import importlib.util
 import json
 import os
+import tempfile
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,14 +135,42 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Threads of one process share its pid, and flock() locks belong to the open file, not the
+# thread: the threading lock orders this process's threads, the file lock other processes.
+_ASSEMBLY_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _assembly_lock(directory: Path, model: BundledModel) -> Iterator[None]:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        lock_file = (directory / f"{model.filename}.lock").open("a")
+    except OSError as exc:
+        raise GenerationError(
+            f"bundled model {model.name}: cannot write to the model folder {directory} "
+            f"({exc.strerror}); set RAG_MODEL_DIR to a writable folder"
+        ) from None
+    with _ASSEMBLY_LOCK, lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file is closed
+        yield
+
+
 def assemble(model: BundledModel, directory: Path) -> Path:
     """Path of the verified GGUF in ``directory``, concatenating and hashing the parts if needed.
 
     A size or checksum mismatch is an error and leaves no file behind: a corrupt model must
-    never be loaded silently.
+    never be loaded silently. Safe when threads or processes assemble the same model at once
+    (the first question in two browser tabs): one assembles, the others wait and reuse it.
     """
     target = directory / model.filename
     if is_verified(model, target):
+        return target
+    with _assembly_lock(directory, model):
+        return _assemble_locked(model, directory, target)
+
+
+def _assemble_locked(model: BundledModel, directory: Path, target: Path) -> Path:
+    if is_verified(model, target):  # assembled by whoever held the lock before us
         return target
     if target.is_file():
         # Present but unstamped (or changed since): hash it rather than trust or rebuild blindly.
@@ -152,11 +185,13 @@ def assemble(model: BundledModel, directory: Path) -> Path:
             f"bundled model {model.name}: the {model.parts} part files hold {total} bytes, "
             f"expected {model.size}; reinstall {model.package_prefix}1..{model.parts}"
         )
-    directory.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + f".partial-{os.getpid()}")
+    # A unique name even so: a crashed run's leftover never collides with this one.
+    fd, name = tempfile.mkstemp(dir=directory, prefix=f"{target.name}.partial-")
+    partial = Path(name)
     digest = hashlib.sha256()
     try:
-        with partial.open("wb") as out:
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide a shared model from other users
+        with os.fdopen(fd, "wb") as out:
             for part in parts:
                 with part.open("rb") as fh:
                     while block := fh.read(_CHUNK):

@@ -73,6 +73,11 @@ class LlamaCppGenerator:
         self.settings = settings
         self.path = resolve_gguf(settings)
 
+    def load(self) -> None:
+        """Load the model now (seconds) rather than at the first question."""
+        s = self.settings
+        _load(str(self.path), s.llm_context, default_threads(s.llm_threads))
+
     def generate(self, request: GenerationRequest) -> Iterator[str]:
         return self.chat(build_messages(request, one_shot=self.settings.llm_one_shot))
 

@@ -64,7 +64,8 @@ def test_checksum_mismatch_is_an_error_and_leaves_nothing(
     with pytest.raises(GenerationError, match="SHA-256") as info:
         assemble(wrong, tmp_path / "cache")
     assert "\n" not in str(info.value)
-    assert not list((tmp_path / "cache").iterdir())
+    # Only the (empty) lock file stays: removing it would race with a waiting assembler.
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["fake.gguf.lock"]
 
 
 def test_size_mismatch_is_an_error(fake_model: BundledModel, tmp_path: Path) -> None:

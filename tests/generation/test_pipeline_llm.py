@@ -167,6 +167,8 @@ def test_ask_stream_yields_the_draft_then_the_verified_answer(seed_assistant: As
             "Who is the CEO of Nvidia mentioned in the article?"
         )
     )
-    *pieces, answer = items
+    quoted, *pieces, answer = items
+    assert isinstance(quoted, Answer) and quoted.provisional and quoted.generator == "extractive"
     assert all(isinstance(p, str) for p in pieces) and len(pieces) > 1
     assert isinstance(answer, Answer) and answer.sentences[0].supported
+    assert not answer.provisional and answer.extractive is not None

@@ -51,10 +51,8 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> Non
     )
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[Server]:
+def serve(base: Path, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """`rag serve` in a subprocess, as users start it, over a temporary index of the seed."""
-    base = tmp_path_factory.mktemp("ui-server")
     corpus, index, log = base / "corpus", base / "index", base / "serve.log"
     corpus.mkdir()
     shutil.copy(SEED_FILE, corpus / SEED_FILE.name)
@@ -69,6 +67,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
         "GRADIO_ANALYTICS_ENABLED": "False",
         "ANONYMIZED_TELEMETRY": "False",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        **(extra_env or {}),
     }
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -80,6 +79,30 @@ def server(tmp_path_factory) -> Iterator[Server]:
         yield Server(url, corpus, index, log)
     finally:
         stop(process, timeout_s=20)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    """The app with the extractive generator (the tests' default)."""
+    yield from serve(tmp_path_factory.mktemp("ui-server"))
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory, small_model: Path, llama_cpp_installed: None) -> Iterator[Server]:
+    """The app with the bundled 0.5B run in-process, as `make run` starts it (with the 1.5B)."""
+    yield from serve(
+        tmp_path_factory.mktemp("ui-llm-server"),
+        {
+            "RAG_GENERATOR": "llamacpp",
+            "RAG_BUNDLED_MODEL": "qwen2.5-coder-0.5b",
+            "RAG_MODEL_DIR": str(small_model.parent),
+            "RAG_LLM_MAX_TOKENS": "96",
+            # A shared 2-core machine: the 60 s default ends the 0.5B's attempt before it
+            # writes; fewer passages and a longer wait let the test see the LLM's answer.
+            "RAG_TOP_K": "3",
+            "RAG_LLM_TIMEOUT_S": "400",
+        },
+    )
 
 
 @pytest.fixture(scope="session")

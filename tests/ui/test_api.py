@@ -96,3 +96,19 @@ def test_server_does_not_serve_arbitrary_or_corpus_paths(server: Server) -> None
     seed = next(server.corpus.glob("*.txt"))
     for path in ("/etc/passwd", str(seed), str(server.index / "manifest.json")):
         assert _status(f"{server.url}/gradio_api/file={path}") in (403, 404), path
+
+
+def test_ask_with_an_llm_returns_the_quoted_and_the_final_answer(llm_server: Server) -> None:
+    from gradio_client import Client
+
+    result = Client(llm_server.url, verbose=False).predict(
+        "Qui est le PDG d'OpenAI cité dans l'article ?", api_name="/ask"
+    )
+    quoted = result["extractive"]
+    assert quoted["generator"] == "extractive" and "Sam Altman" in quoted["answer"]
+    assert "llm" not in quoted["timings_ms"] and "provisional" not in result
+    assert result["answerable"] and result["citations"]
+    if result["generator"] == "extractive":  # the LLM failed or timed out: a warning says so
+        assert result["warnings"]
+    else:
+        assert "llm" in result["timings_ms"]

@@ -9,7 +9,7 @@ from tests.ui.conftest import ARTIFACTS, PageWatch, Server
 
 pytestmark = pytest.mark.slow
 
-FINAL = ".rag-answer:not(.rag-streaming), .rag-decline, .rag-error"
+FINAL = ".rag-answer:not(.rag-streaming):not(.rag-provisional), .rag-decline, .rag-error"
 
 
 def ask(page: Page, question: str):  # type: ignore[no-untyped-def]
