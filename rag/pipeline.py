@@ -17,7 +17,7 @@ from rag.find.match import FindResult
 from rag.generation.base import Evidence, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
 from rag.generation.registry import resolve_name
-from rag.generation.rewrite import Chat, rewrite_question
+from rag.generation.rewrite import Chat, is_follow_up, rewrite_question
 from rag.indexer import Indexer, IndexReport
 from rag.ingest.language import detect_question_language
 from rag.retrieval.answerability import THRESHOLD, confidence, features
@@ -121,8 +121,8 @@ class Assistant:
 
     def standalone(self, question: str, history: tuple[Turn, ...], language: str) -> str:
         """A follow-up rewritten to stand alone: by the LLM when there is one, else by rule."""
-        if not history:
-            return question
+        if not is_follow_up(question, history):
+            return question  # decided by rule: no model call for a question that stands alone
         chat = self.generator if isinstance(self.generator, Chat) else None
         rewritten = rewrite_question(question, history, language, chat)
         return clean_question(rewritten, self.settings.max_question_chars)
