@@ -151,6 +151,21 @@ class LlamaCppGenerator:
             str(self.path), s.llm_context, default_threads(s.llm_threads), s.llm_prompt_lookup
         )
 
+    def prime(self, language: str) -> None:
+        """Read the instruction prefix of ``language`` now (at start-up) and save its KV state,
+        so the first question pays only for its own tokens."""
+        llm = self.model()
+        head = _render(llm, prefix_messages(language, self.settings.llm_one_shot))
+        if head is not None:
+            with _LOCK:
+                self.prefixes.prepare(llm, llm.tokenize(head.encode(), add_bos=False, special=True))
+
+    def forget(self) -> None:
+        """Drop the cached tokens after the prefix, as if the last question had been another."""
+        llm = self.model()
+        with _LOCK:
+            llm.reset()
+
     def generate(self, request: GenerationRequest) -> Iterator[str]:
         s = self.settings
         llm = self.model()  # on the first piece asked for, as before: loading can fail
