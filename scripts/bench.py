@@ -159,6 +159,7 @@ def plot(results: dict[str, Any]) -> list[str]:
 MEASURED_ELSEWHERE = [
     "docs/bench-answerability.md",
     "docs/benchmarks-generators.md",
+    "docs/bench-answers.md",
     "docs/bench-find.md",
     "docs/bench-load.md",
 ]

@@ -164,8 +164,14 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         values = [v for v in values if v is not None]
         return sum(map(float, values)) / len(values) if values else None
 
+    # Times count the answers that were written: a question declined by the answerability
+    # gate costs no generation (the LLM's rows), and the extractive rows have no first token.
+    timed = [r for r in rows if r.get("first_token_ms") is not None] or [
+        r for r in rows if r["answerable"]
+    ]
+
     def p(key: str, q: float) -> float | None:
-        values = [r[key] for r in rows if r.get(key) is not None]
+        values = [r[key] for r in timed if r.get(key) is not None]
         return percentile(values, q) / 1000 if values else None
 
     def f1(dataset: str) -> float | None:
@@ -180,6 +186,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     answered = [r for r in rows if r["answerable"]]
     return {
         "questions": len(rows),
+        "timed": len(timed),
         "first_token_s_p50": p("first_token_ms", 50),
         "first_token_s_p95": p("first_token_ms", 95),
         "verified_s_p50": p("total_ms", 50),
@@ -193,7 +200,9 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "supported": share([s for r in rows for s in r["sentences"]]),
         "replaced_by_extractive": sum(
             r["generator"] == "extractive" and r["answerable"] for r in rows
-        ),
+        )
+        if any(r.get("first_token_ms") is not None for r in rows)
+        else None,
         "repairs": sum("repair" in r["timings"] for r in rows),
         "piaf_f1": f1("piaf"),
         "xquad_f1": f1("xquad-en-es"),
@@ -248,9 +257,13 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="write every answer here")
     parser.add_argument("--from-json", type=Path, default=None, help="re-print a saved run")
     args = parser.parse_args()
-    command = "python scripts/bench_answers.py " + " ".join(
-        a for a in sys.argv[1:] if not a.startswith("--json")
-    )
+    shown, skip = [], False
+    for arg in sys.argv[1:]:  # the options that change the figures, not where files are
+        if skip or arg.split("=")[0] in ("--json", "--from-json", "--condition", "--eval-dir"):
+            skip = not skip and "=" not in arg
+            continue
+        shown.append(arg)
+    command = "python scripts/bench_answers.py " + " ".join(shown)
     if args.from_json:
         results = json.loads(args.from_json.read_text(encoding="utf-8"))
     else:
