@@ -72,6 +72,7 @@ def score(question: EvalQuestion, result: dict[str, Any], texts: dict[str, str])
         if answer.answerable
         else None,
         "sentences": [s.supported for s in answer.sentences],
+        "warnings": list(answer.warnings),  # e.g. why an LLM answer fell back to extractive
         "timings": answer.timings_ms,
         **{k: v for k, v in result.items() if k != "answer"},
     }
