@@ -1,10 +1,19 @@
-"""From ``[n]`` markers to verbatim citations: map, renumber, and check every quote's offsets."""
+"""From ``[n]`` markers to verbatim citations: one mapper for every answer path, and the check
+that every quote is the document's text at its offsets.
+
+Both the extractive answer (``cite``) and the LLM's (``rag.generation.cite.verify_answer``)
+map a claim and the passage it cites to one sentence of that passage with ``best_quote``,
+and number the quotes in order of first appearance with ``CitationTable``.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
+from rag.generation.verify import missing_facts
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Citation, Passage
 
@@ -13,6 +22,70 @@ MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 class CitationMismatch(AssertionError):
     """A citation's quote is not the document's text at its offsets: a bug, never shown to users."""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One sentence of a numbered passage, located in its document: ``text == doc[start:end]``."""
+
+    passage_number: int  # 1-based, as the answer's markers count
+    source: str
+    start: int
+    end: int
+    text: str
+    index: int  # position among its passage's sentences, to find neighbours
+
+
+Quotes = dict[int, list[Quote]]  # passage number -> its sentences in document order
+
+
+def snapshot_quotes(snapshot: IndexSnapshot, passages: Sequence[Passage]) -> Quotes:
+    """The indexed sentences inside each passage; a passage without any is one quote whole."""
+    quotes: Quotes = {}
+    for number, passage in enumerate(passages, start=1):
+        chunk = passage.chunk
+        document = snapshot.documents[chunk.doc_id]
+        spans = [s for s in document.sentences if s[0] >= chunk.start and s[1] <= chunk.end]
+        quotes[number] = [
+            Quote(number, chunk.source, s, e, document.text[s:e], i)
+            for i, (s, e) in enumerate(spans or [(chunk.start, chunk.end)])
+        ]
+    return quotes
+
+
+def window(quotes: Quotes, quote: Quote) -> str:
+    """The quote with its neighbours, so "he said" can be checked against the name before it."""
+    sentences = quotes[quote.passage_number]
+    return " ".join(q.text for q in sentences[max(0, quote.index - 1) : quote.index + 2])
+
+
+def best_quote(
+    claim: str, candidates: Sequence[Quote], quotes: Quotes, similarity: Callable[[Quote], float]
+) -> Quote:
+    """The candidate a claim rests on: the one stating its names and numbers itself, then the
+    one whose neighbourhood does, then the closest by ``similarity``."""
+
+    def rank(q: Quote) -> tuple[int, int, float]:
+        own = missing_facts(claim, q.text)
+        near = missing_facts(claim, window(quotes, q))
+        return -len(own), -len(near), similarity(q)
+
+    return max(candidates, key=rank)
+
+
+class CitationTable:
+    """Numbers distinct quotes 1, 2, … in the order the answer first cites them."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self._numbers: dict[tuple[str, int, int], int] = {}
+
+    def number(self, quote: Quote) -> int:
+        key = (quote.source, quote.start, quote.end)
+        if key not in self._numbers:
+            self._numbers[key] = len(self.citations) + 1
+            self.citations.append(Citation(self._numbers[key], *key, quote.text))
+        return self._numbers[key]
 
 
 @dataclass(frozen=True)
@@ -32,24 +105,21 @@ def _claims(answer: str) -> list[_Claim]:
     return claims
 
 
-def best_sentence(snapshot: IndexSnapshot, passage: Passage, claim: str) -> tuple[int, int]:
-    """The sentence of the passage that the claim most resembles (the quote it rests on)."""
+def _resemblance(claim: str, quote: Quote) -> float:
     from rapidfuzz import fuzz
 
-    chunk = passage.chunk
-    document = snapshot.documents[chunk.doc_id]
-    spans = [s for s in document.sentences if s[0] >= chunk.start and s[1] <= chunk.end]
-    if not spans:
-        return chunk.start, chunk.end
-    return max(spans, key=lambda s: fuzz.partial_ratio(document.text[s[0] : s[1]], claim))
+    return float(fuzz.partial_ratio(quote.text, claim))
 
 
 def cite(
     snapshot: IndexSnapshot, answer: str, passages: list[Passage]
 ) -> tuple[str, list[Citation]]:
-    """Rewrite passage markers as citation numbers in order of appearance; drop unknown ones."""
-    citations: list[Citation] = []
-    by_quote: dict[tuple[str, int, int], int] = {}
+    """Rewrite passage markers as citation numbers in order of appearance; drop unknown ones.
+
+    Markers stay where they are; each names the passage sentence its claim most resembles.
+    """
+    quotes = snapshot_quotes(snapshot, passages)
+    table = CitationTable()
     pieces: list[str] = []
     cursor = 0
     for claim in _claims(answer):
@@ -57,22 +127,17 @@ def cite(
         cursor = claim.span[1]
         numbers: list[int] = []
         for n in claim.numbers:
-            if not 1 <= n <= len(passages):
+            if n not in quotes:
                 continue  # a marker for a passage that does not exist
-            passage = passages[n - 1]
-            start, end = best_sentence(snapshot, passage, claim.text)
-            key = (passage.chunk.source, start, end)
-            if key not in by_quote:
-                text = snapshot.documents[passage.chunk.doc_id].text
-                by_quote[key] = len(citations) + 1
-                citations.append(Citation(by_quote[key], key[0], start, end, text[start:end]))
-            if by_quote[key] not in numbers:
-                numbers.append(by_quote[key])
+            quote = best_quote(claim.text, quotes[n], quotes, partial(_resemblance, claim.text))
+            number = table.number(quote)
+            if number not in numbers:
+                numbers.append(number)
         if numbers:
             pieces.append("".join(f"[{n}]" for n in numbers))
     pieces.append(answer[cursor:])
     text = re.sub(r"[ \t]+([.,])", r"\1", "".join(pieces)).strip()
-    return text, citations
+    return text, table.citations
 
 
 def verify(snapshot: IndexSnapshot, citations: list[Citation]) -> None:

@@ -17,7 +17,7 @@ from rag.find.finder import Finder
 from rag.find.match import FindResult
 from rag.generation.base import Evidence, GenerationError, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
-from rag.generation.rewrite import Chat, rewrite_question
+from rag.generation.rewrite import Chat, is_follow_up, rewrite_question
 from rag.indexer import Indexer, IndexReport
 from rag.ingest.language import detect_question_language
 from rag.retrieval.answerability import THRESHOLD, confidence, features
@@ -141,8 +141,8 @@ class Assistant:
     ) -> str:
         """A follow-up rewritten to stand alone: by the LLM when there is one (and ``use_llm``),
         else by rule."""
-        if not history:
-            return question
+        if not is_follow_up(question, history):
+            return question  # decided by rule: no model call for a question that stands alone
         chat: Chat | None = None
         try:
             generator = self.generator if use_llm and self.drafter.uses_llm else None

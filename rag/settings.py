@@ -65,6 +65,14 @@ class Settings(BaseSettings):
     llm_context: int = Field(4096, ge=512, description="Context window for in-process GGUF models.")
     llm_threads: int | None = Field(None, ge=1, description="CPU threads for in-process models.")
     llm_one_shot: bool = Field(True, description="Show the model one worked example first.")
+    llm_prompt_lookup: bool = Field(
+        False, description="Draft tokens from the prompt's n-grams (prompt-lookup decoding)."
+    )
+    llm_prompt_tokens: int = Field(
+        300,
+        ge=0,
+        description="Tokens of evidence sentences the LLM reads per question; 0: whole passages.",
+    )
     llm_fallback: Literal["extractive", "never"] = Field(
         "extractive", description="On LLM failure: answer extractively with a warning, or fail."
     )

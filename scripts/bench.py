@@ -260,6 +260,7 @@ MEASURED_ELSEWHERE = [
     "docs/bench-real.md",
     "docs/bench-answerability.md",
     "docs/benchmarks-generators.md",
+    "docs/bench-answers.md",
     "docs/bench-find.md",
     "docs/bench-load.md",
 ]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from rag.chunking import split_sentences as split_passage_sentences
+from rag.citations import CitationTable, Quote, Quotes, best_quote, window
 from rag.generation.base import Evidence
 from rag.generation.markers import DraftSentence, clean_answer, renumber, split_sentences
 from rag.generation.verify import (
@@ -16,7 +18,6 @@ from rag.generation.verify import (
     Support,
     claim_facts,
     judge,
-    missing_facts,
 )
 from rag.ingest.language import detect_question_language
 from rag.types import AnswerSentence, Citation, Passage
@@ -39,18 +40,6 @@ def is_decline(sentence: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Quote:
-    """One sentence of a passage, located in its document."""
-
-    passage_number: int
-    source: str
-    start: int
-    end: int
-    text: str
-    index: int  # position among its passage's sentences, to find neighbours
-
-
-@dataclass(frozen=True)
 class VerifiedAnswer:
     text: str  # sentences joined, each followed by its ``[n]`` markers
     citations: tuple[Citation, ...]
@@ -64,7 +53,7 @@ class VerifiedAnswer:
         return sum(s.supported for s in claims) / len(claims) if claims else 0.0
 
 
-def evidence_quotes(evidence: tuple[Evidence, ...]) -> dict[int, list[Quote]]:
+def evidence_quotes(evidence: tuple[Evidence, ...]) -> Quotes:
     """The retrieval stage's sentences (document offsets already checked), by passage."""
     by_passage: dict[int, list[Evidence]] = {}
     for item in evidence:
@@ -78,9 +67,9 @@ def evidence_quotes(evidence: tuple[Evidence, ...]) -> dict[int, list[Quote]]:
     }
 
 
-def passage_quotes(passages: tuple[Passage, ...]) -> dict[int, list[Quote]]:
+def passage_quotes(passages: tuple[Passage, ...]) -> Quotes:
     """Sentences of each numbered passage with document offsets: ``text == doc[start:end]``."""
-    quotes: dict[int, list[Quote]] = {}
+    quotes: Quotes = {}
     for number, passage in enumerate(passages, start=1):
         chunk = passage.chunk
         language = detect_question_language(chunk.text[:500])
@@ -90,12 +79,6 @@ def passage_quotes(passages: tuple[Passage, ...]) -> dict[int, list[Quote]]:
             for i, (s, e) in enumerate(spans)
         ]
     return quotes
-
-
-def _window(quotes: list[Quote], quote: Quote) -> str:
-    """The quote with its neighbours, so "he said" can be checked against the name before it."""
-    low, high = max(0, quote.index - 1), quote.index + 2
-    return " ".join(q.text for q in quotes[low:high])
 
 
 def verify_answer(
@@ -120,7 +103,7 @@ def verify_answer(
     similarity = claims @ sentence_vecs.T
     position = {id(q): i for i, q in enumerate(flat)}
 
-    citations: dict[tuple[str, int, int], Citation] = {}
+    table = CitationTable()
     sentences: list[AnswerSentence] = []
     pieces: list[str] = []
     declines = moved = 0
@@ -130,22 +113,20 @@ def verify_answer(
             sentences.append(AnswerSentence(draft.text, (), True))
             pieces.append(draft.text)
             continue
-        chosen, support = _choose(draft, row, quotes, flat, position, similarity, passage_of)
+        chosen, support = _choose(draft, quotes, flat, _row(similarity[row], position), passage_of)
         moved += bool(support.moved_from)
-        numbers = []
-        for quote in chosen:
-            key = (quote.source, quote.start, quote.end)
-            if key not in citations:
-                citations[key] = Citation(
-                    len(citations) + 1, quote.source, quote.start, quote.end, quote.text
-                )
-            numbers.append(citations[key].n)
+        numbers = [table.number(quote) for quote in chosen]
         sentences.append(AnswerSentence(draft.text, tuple(numbers), support.supported))
         pieces.append(_with_markers(draft.text, numbers))
     declined = declines > 0 and declines >= len(drafts) - declines
     return VerifiedAnswer(
-        " ".join(pieces), tuple(citations.values()), tuple(sentences), declined, moved
+        " ".join(pieces), tuple(table.citations), tuple(sentences), declined, moved
     )
+
+
+def _row(similarities: np.ndarray, position: dict[int, int]) -> Callable[[Quote], float]:
+    """One claim's similarity to any quote."""
+    return lambda q: float(similarities[position[id(q)]])
 
 
 def _with_markers(text: str, numbers: list[int]) -> str:
@@ -159,29 +140,19 @@ def _with_markers(text: str, numbers: list[int]) -> str:
 
 def _choose(
     draft: DraftSentence,
-    row: int,
-    quotes: dict[int, list[Quote]],
+    quotes: Quotes,
     flat: list[Quote],
-    position: dict[int, int],
-    similarity: np.ndarray,
+    similarity: Callable[[Quote], float],
     passage_of: dict[int, int],
 ) -> tuple[list[Quote], Support]:
     """The best quote inside each cited passage, or for an unmarked claim the best overall."""
-    sims = similarity[row]
-
-    # Prefer the sentence that itself states the claim's names and numbers, then the one
-    # whose neighbourhood does, then the closest in meaning.
-    def rank(q: Quote) -> tuple[int, int, float]:
-        own = missing_facts(draft.text, q.text)
-        near = missing_facts(draft.text, _window(quotes[q.passage_number], q))
-        return -len(own), -len(near), float(sims[position[id(q)]])
 
     def verdict(q: Quote) -> Support:
-        return judge(draft.text, _window(quotes[q.passage_number], q), float(sims[position[id(q)]]))
+        return judge(draft.text, window(quotes, q), similarity(q))
 
     cited = [passage_of[k] for k in draft.keys if passage_of.get(k) in quotes]
     if cited:
-        chosen = [max(quotes[p], key=rank) for p in cited]
+        chosen = [best_quote(draft.text, quotes[p], quotes, similarity) for p in cited]
         # Each quote must back the claim alone: facts pooled from two places are how a
         # model pins Nvidia's CEO on Huawei.
         verdicts = [verdict(q) for q in chosen]
@@ -190,17 +161,17 @@ def _choose(
             return chosen, best
         # Small models miscount passages ("[2]" for the first): when another passage's
         # sentence fully supports the claim, cite that one instead of flagging a true claim.
-        elsewhere = max(flat, key=rank)
+        elsewhere = best_quote(draft.text, flat, quotes, similarity)
         moved = verdict(elsewhere)
         if moved.supported:
             return [elsewhere], Support(
                 True, moved.similarity, moved.overlap, (), moved_from=tuple(cited)
             )
         return chosen, best
-    best_quote = max(flat, key=rank)
-    support = verdict(best_quote)
+    best_overall = best_quote(draft.text, flat, quotes, similarity)
+    support = verdict(best_overall)
     # Attach only what clearly supports the claim: very close in meaning, or backing names
     # and numbers the claim states (a claim without any could match almost anything).
     if support.supported and (support.similarity >= ATTACH_SIMILARITY or claim_facts(draft.text)):
-        return [best_quote], support
+        return [best_overall], support
     return [], replace(support, supported=False)

@@ -61,7 +61,10 @@ def generate_grounded(
         timings["first_token"] = first
     if raw.strip() and answer_language(raw) != request.language:
         # Small models drift into English on French questions; one rewrite usually fixes it.
+        # Its prompt is the answer's prompt plus the draft, so a KV cache reads only the draft.
+        repair_start = time.perf_counter()
         repaired, _ = _collect(generator, replace(request, draft=raw), None)
+        timings["repair"] = (time.perf_counter() - repair_start) * 1000
         if repaired.strip() and answer_language(repaired) == request.language:
             raw = repaired
         else:

@@ -6,6 +6,7 @@ import atexit
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 from rag.generation.base import GenerationError, GenerationRequest
 from rag.generation.bundled import assemble, check_gguf, default_model_dir, get_bundled
-from rag.generation.prompt import Message, build_messages
+from rag.generation.prompt import Message, build_messages, prefix_messages
 from rag.settings import Settings
 
 
@@ -39,9 +40,10 @@ _LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=2)
-def _load(path: str, n_ctx: int, threads: int) -> Any:
+def _load(path: str, n_ctx: int, threads: int, prompt_lookup: bool = False) -> Any:
     try:
         from llama_cpp import Llama
+        from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
     except ImportError:
         raise GenerationError(
             "llama-cpp-python is not installed: pip install 'llama-cpp-python[server]==0.3.36'"
@@ -54,6 +56,9 @@ def _load(path: str, n_ctx: int, threads: int) -> Any:
             # llama.cpp's threads spin at barriers: more threads than free cores (a shared
             # machine) slows prompt reading several-fold, so reading uses the same count.
             n_threads_batch=threads,
+            # Answers copy phrases from the passages: drafting tokens by matching the prompt's
+            # n-grams can let one forward pass accept several of them.
+            draft_model=LlamaPromptLookupDecoding(num_pred_tokens=10) if prompt_lookup else None,
             verbose=False,
         )
     except (ValueError, RuntimeError) as exc:
@@ -64,6 +69,68 @@ def _load(path: str, n_ctx: int, threads: int) -> Any:
     return model
 
 
+def _render(llm: Any, messages: list[Message]) -> str | None:
+    """``messages`` as the model's own chat template writes them, without the reply opener:
+    the text llama-cpp-python tokenizes (None for a model without a template)."""
+    template = llm.metadata.get("tokenizer.chat_template")
+    if not template or llm.chat_format != "chat_template.default":
+        return None
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    def text(token: int) -> str:
+        return str(llm._model.token_get_text(token)) if token != -1 else ""
+
+    formatter = Jinja2ChatFormatter(
+        template=template,
+        eos_token=text(llm.token_eos()),
+        bos_token=text(llm.token_bos()),
+        add_generation_prompt=False,
+    )
+    return str(formatter(messages=messages).prompt)  # type: ignore[arg-type]
+
+
+class PrefixStates:
+    """KV-cache states of prompt prefixes (instructions and worked example, one per language).
+
+    llama.cpp reuses the longest common prefix with the previous prompt by itself, so a state
+    is only loaded when another prompt came in between: a French question after an English
+    one, or a follow-up rewrite. Reading the ~300-token prefix again costs ~8 s on 2 cores.
+    """
+
+    def __init__(self, capacity: int = 4) -> None:
+        self.capacity = capacity
+        self._states: OrderedDict[tuple[int, ...], Any] = OrderedDict()
+
+    def prepare(self, llm: Any, prefix: list[int]) -> str:
+        """Leave ``llm`` holding ``prefix`` in its cache; says how: kept, loaded, or read."""
+        held = llm.input_ids[: llm.n_tokens].tolist()
+        if not prefix or held[: len(prefix)] == prefix:
+            return "kept"
+        key = tuple(prefix)
+        if key in self._states:
+            llm.load_state(self._states[key])
+            self._states.move_to_end(key)
+            return "loaded"
+        llm.reset()
+        llm.eval(prefix)
+        self._states[key] = llm.save_state()
+        while len(self._states) > self.capacity:
+            self._states.popitem(last=False)
+        return "read"
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+
+def _shared(a: list[int], b: list[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 class LlamaCppGenerator:
     """Streams a cited answer from a local GGUF model; loads it once per process."""
 
@@ -72,6 +139,32 @@ class LlamaCppGenerator:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.path = resolve_gguf(settings)
+        self.prefixes = PrefixStates()
+        # Prompt tokens of the last call and how many of them came from the KV cache.
+        self.last_prompt_tokens = 0
+        self.last_reused_tokens = 0
+
+    def model(self) -> Any:
+        """The loaded llama.cpp model (loaded on first use, then shared)."""
+        s = self.settings
+        return _load(
+            str(self.path), s.llm_context, default_threads(s.llm_threads), s.llm_prompt_lookup
+        )
+
+    def prime(self, language: str) -> None:
+        """Read the instruction prefix of ``language`` now (at start-up) and save its KV state,
+        so the first question pays only for its own tokens."""
+        llm = self.model()
+        head = _render(llm, prefix_messages(language, self.settings.llm_one_shot))
+        if head is not None:
+            with _LOCK:
+                self.prefixes.prepare(llm, llm.tokenize(head.encode(), add_bos=False, special=True))
+
+    def forget(self) -> None:
+        """Drop the cached tokens after the prefix, as if the last question had been another."""
+        llm = self.model()
+        with _LOCK:
+            llm.reset()
 
     def load(self) -> None:
         """Load the model now (seconds) rather than at the first question."""
@@ -79,13 +172,29 @@ class LlamaCppGenerator:
         _load(str(self.path), s.llm_context, default_threads(s.llm_threads))
 
     def generate(self, request: GenerationRequest) -> Iterator[str]:
-        return self.chat(build_messages(request, one_shot=self.settings.llm_one_shot))
+        s = self.settings
+        llm = self.model()  # on the first piece asked for, as before: loading can fail
 
-    def chat(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]:
-        """Stream the reply to raw chat messages (also used to rewrite follow-up questions)."""
+        def count(text: str) -> int:
+            return len(llm.tokenize(text.encode(), add_bos=False, special=False))
+
+        messages = build_messages(request, s.llm_one_shot, s.llm_prompt_tokens, count)
+        prefix = prefix_messages(request.language, s.llm_one_shot)
+        yield from self.chat(messages, prefix=prefix)
+
+    def chat(
+        self,
+        messages: list[Message],
+        max_tokens: int | None = None,
+        prefix: list[Message] | None = None,
+    ) -> Iterator[str]:
+        """Stream the reply to raw chat messages (also used to rewrite follow-up questions).
+
+        ``prefix``, the first messages, is kept in a saved KV state for the next prompts.
+        """
         s = self.settings
         max_tokens = max_tokens or s.llm_max_tokens
-        llm = _load(str(self.path), s.llm_context, default_threads(s.llm_threads))
+        llm = self.model()
         prompt_tokens = sum(
             len(llm.tokenize(m["content"].encode(), add_bos=False, special=False)) for m in messages
         ) + 8 * len(messages)  # role and separator tokens of the chat template
@@ -98,7 +207,24 @@ class LlamaCppGenerator:
         deadline = time.monotonic() + s.llm_timeout_s
         # One llama.cpp context serves one request at a time; the web app asks concurrently.
         with _LOCK:
+            self._reuse(llm, messages, prefix)
             yield from self._stream(llm, messages, max_tokens, deadline)
+
+    def _reuse(self, llm: Any, messages: list[Message], prefix: list[Message] | None) -> None:
+        """Put ``prefix``'s KV state in place and note how much of the prompt need not be read."""
+        full = _render(llm, messages)
+        if full is None:
+            return
+        tokens = llm.tokenize(full.encode(), add_bos=False, special=True)
+        head = _render(llm, prefix) if prefix else None
+        how = "kept"
+        if head is not None and full.startswith(head):
+            how = self.prefixes.prepare(
+                llm, llm.tokenize(head.encode(), add_bos=False, special=True)
+            )
+        self.last_prompt_tokens = len(tokens)
+        held = llm.input_ids[: llm.n_tokens].tolist()
+        self.last_reused_tokens = 0 if how == "read" else _shared(held, tokens)
 
     def _stream(
         self, llm: Any, messages: list[Message], max_tokens: int, deadline: float

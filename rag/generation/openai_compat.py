@@ -62,7 +62,8 @@ class OpenAICompatGenerator:
         self.client = _client(settings)
 
     def generate(self, request: GenerationRequest) -> Iterator[str]:
-        return self.chat(build_messages(request, one_shot=self.settings.llm_one_shot))
+        s = self.settings
+        return self.chat(build_messages(request, s.llm_one_shot, s.llm_prompt_tokens))
 
     def chat(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]:
         """Stream the reply to raw chat messages (also used to rewrite follow-up questions)."""

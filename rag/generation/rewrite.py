@@ -10,13 +10,37 @@ from rag.generation.base import GenerationError, Turn
 from rag.generation.prompt import Message
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-# Words that point back at something said earlier.
-_BACK_REFERENCES = set(
-    """it its that this those these he him his she her they them their such
-    il elle ils elles lui leur leurs cela ça ce cet cette ces celui celle ceux là
-    son sa ses""".split()
+# Pronouns that stand for something said earlier. Not "that" or "ce" (relative pronoun,
+# "ce que"), nor "son/sa/ses/its/his/her/their" alone: "Nvidia's CEO and his company" is
+# self-contained; those count only when nothing in the question can be what they refer to.
+_PRONOUNS = set(
+    "it he him she they them il elle ils elles lui leur eux ça cela celui celle ceux".split()
 )
-_OPENERS = re.compile(r"^\s*(?:and|also|what about|how about|et|aussi|puis|ensuite)\b", re.I)
+_POSSESSIVES = set("its his her their son sa ses leur leurs".split())
+# Demonstratives pointing back ("this company", "ces chiffres").
+_DEMONSTRATIVES = set("this these those such cet cette ces là".split())
+_OPENERS = re.compile(
+    r"^\s*(?:and|also|what about|how about|then|why not|et|aussi|puis|ensuite|pourquoi pas|"
+    r"et pour|et en|et à|et si)\b",
+    re.I,
+)
+# Words a question begins with; capitalised elsewhere, a word is taken for a name.
+_QUESTION_WORDS = set(
+    """what who whom whose when where why how which is are was were do does did can could
+    quel quelle quels quelles qui que quoi quand où pourquoi comment combien est""".split()
+)
+SHORT_WORDS = 3  # "Why?", "And in 2020?", "Combien ?": too short to stand alone
+
+
+def _words(question: str) -> list[str]:
+    words = [w.replace("’", "'") for w in _WORD.findall(question)]
+    return [w.split("'")[-1] for w in words]  # "qu'il" → "il", "l'a" → "a"
+
+
+def _names(words: list[str]) -> bool:
+    """The question names something itself: a capitalised word that is not its first word."""
+    return any(w[:1].isupper() and w.lower() not in _QUESTION_WORDS for w in words[1:])
+
 
 _INSTRUCTIONS = {
     "en": (
@@ -40,12 +64,20 @@ class Chat(Protocol):
 
 
 def is_follow_up(question: str, history: tuple[Turn, ...]) -> bool:
-    """A question that leans on the conversation: it opens with "and…" or points back."""
+    """A question that leans on the conversation, decided by rule (no model call).
+
+    Follow-ups open with "and…"/"what about…", are a few words long, or point back with a
+    pronoun or demonstrative; a possessive points back only when the question names nothing.
+    """
     if not history:
         return False
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(question)]
-    words = [w.split("'")[-1] for w in words]  # "qu'il" → "il", "l'a" → "a"
-    return bool(_OPENERS.match(question)) or any(w in _BACK_REFERENCES for w in words)
+    words = _words(question)
+    lowered = [w.lower() for w in words]
+    if bool(_OPENERS.match(question)) or len(words) <= SHORT_WORDS:
+        return True
+    if any(w in _PRONOUNS or w in _DEMONSTRATIVES for w in lowered):
+        return True
+    return any(w in _POSSESSIVES for w in lowered) and not _names(words)
 
 
 def rewrite_fallback(question: str, history: tuple[Turn, ...]) -> str:
@@ -55,8 +87,12 @@ def rewrite_fallback(question: str, history: tuple[Turn, ...]) -> str:
     return f"{question.strip()} ({history[-1].question.strip()})"
 
 
+REWRITE_TOKENS = 48  # a rewritten question is one line
+
+
 def rewrite_messages(question: str, history: tuple[Turn, ...], language: str) -> list[Message]:
-    conversation = "\n".join(f"Q: {turn.question}\nA: {turn.answer[:300]}" for turn in history[-3:])
+    """A short prompt: the last two exchanges, answers cut to their first 150 characters."""
+    conversation = "\n".join(f"Q: {turn.question}\nA: {turn.answer[:150]}" for turn in history[-2:])
     return [
         {"role": "system", "content": _INSTRUCTIONS.get(language, _INSTRUCTIONS["en"])},
         {"role": "user", "content": f"{conversation}\nQ: {question}\n\nStandalone question:"},
@@ -71,7 +107,8 @@ def rewrite_question(
         return question
     if chat is not None:
         try:
-            text = "".join(chat.chat(rewrite_messages(question, history, language), 64))
+            messages = rewrite_messages(question, history, language)
+            text = "".join(chat.chat(messages, REWRITE_TOKENS))
         except GenerationError:
             text = ""
         line = text.strip().splitlines()[0] if text.strip() else ""

@@ -202,3 +202,34 @@ def test_cli_server_down_falls_back_or_fails(cli_env, capsys) -> None:  # type: 
     assert main(["ask", "--json", question]) == 2
     err = capsys.readouterr().err
     assert err == f"rag: cannot reach LLM server {url}: connection failed\n"
+
+
+def test_the_second_question_reuses_the_cached_prefix(
+    small_model: Path, llama_cpp_installed: None, seed_passages: tuple[Passage, ...]
+) -> None:
+    """A second question reads only what changed; a language switch loads a saved state."""
+    from rag.generation.llamacpp import LlamaCppGenerator, PrefixStates, _render
+    from rag.generation.prompt import prefix_messages
+
+    generator = LlamaCppGenerator(_settings(gguf_path=small_model, llm_max_tokens=16))
+    llm = generator.model()
+    llm.reset()  # the model is shared with the other tests of the session
+    generator.prefixes = PrefixStates()
+    english = len(llm.tokenize(_render(llm, prefix_messages("en")).encode(), special=True))
+
+    def first_token(question: str, language: str, passages: tuple[Passage, ...]) -> float:
+        started = time.perf_counter()
+        next(iter(generator.generate(GenerationRequest(question, language, passages, ()))))
+        return time.perf_counter() - started
+
+    passages = seed_passages[:2]
+    cold = first_token("Who is the CEO of Nvidia?", "en", passages)
+    assert generator.last_reused_tokens == 0
+    warm = first_token("What did Jensen Huang say?", "en", passages)
+    assert generator.last_reused_tokens > english  # the prefix and the passages
+    assert warm < cold, (warm, cold)
+    first_token("Qui est le PDG de Nvidia ?", "fr", passages)
+    assert len(generator.prefixes) == 2
+    first_token("What did Lin Jian say?", "en", seed_passages[2:4])
+    # Back to English after French: the saved English state was loaded, not read again.
+    assert generator.last_reused_tokens >= english

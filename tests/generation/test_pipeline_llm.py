@@ -138,6 +138,7 @@ def test_wrong_language_is_repaired_once(seed_assistant: Assistant) -> None:
     assert [r.draft for r in generator.requests][1] == generator.script(generator.requests[0])
     assert answer.text.startswith("Le PDG d'OpenAI est Sam Altman")
     assert answer.sentences[0].supported
+    assert 0 < answer.timings_ms["repair"] <= answer.timings_ms["llm"]  # the repair is timed
 
 
 def test_follow_up_is_rewritten_before_retrieval(seed_assistant: Assistant) -> None:

@@ -20,6 +20,28 @@ HISTORY = (Turn("What did the US Commerce Department say about Huawei's chips?",
         ("Who is the CEO of Nvidia?", HISTORY, False),
         ("and when was that?", (), False),
         ("Quel journal a rapporté la nouvelle ?", HISTORY, False),
+        # Pronouns and demonstratives that point back
+        ("When did it happen?", HISTORY, True),
+        ("What did they announce next?", HISTORY, True),
+        ("Which company made these chips?", HISTORY, True),
+        ("Qu'a-t-elle répondu à Washington ?", HISTORY, True),
+        ("Quand cette décision a-t-elle été prise ?", HISTORY, True),
+        ("Pourquoi ont-ils réagi ainsi ?", HISTORY, True),
+        # Ellipsis and very short questions
+        ("What about Nvidia?", HISTORY, True),
+        ("Why?", HISTORY, True),
+        ("Et en 2020 ?", HISTORY, True),
+        ("Combien exactement ?", HISTORY, True),
+        # Possessives point back only when the question names nothing itself
+        ("What was his answer to the report?", HISTORY, True),
+        ("Quelle est sa position sur ce sujet ?", HISTORY, True),
+        ("What did Jensen Huang say about his company's chips?", HISTORY, False),
+        ("Qu'a dit Lin Jian sur ses relations avec Washington ?", HISTORY, False),
+        # Questions that stand alone: no rewrite, no model call
+        ("Who said that China was not behind in AI chips?", HISTORY, False),
+        ("Qui est le PDG de Nvidia ?", HISTORY, False),
+        ("Ce que Huawei a annoncé en 2024, qui l'a rapporté ?", HISTORY, False),
+        ("How many Ascend chips did Huawei ship last year?", HISTORY, False),
     ],
 )
 def test_is_follow_up(question: str, history: tuple[Turn, ...], follow_up: bool) -> None:
@@ -67,3 +89,20 @@ def test_rewrite_with_llm(reply: str | Exception, expected: str) -> None:
     chat = ScriptedChat(reply)
     assert rewrite_question("and when was that?", HISTORY, "en", chat) == expected
     assert "Huawei" in chat.sent[0][-1]["content"]
+
+
+def test_a_question_that_stands_alone_costs_no_model_call() -> None:
+    chat = ScriptedChat("should not be used")
+    question = "Who is the CEO of Nvidia?"
+    assert rewrite_question(question, HISTORY, "en", chat) == question
+    assert chat.sent == []
+
+
+def test_the_rewrite_prompt_is_short() -> None:
+    long_answer = "word " * 400
+    history = tuple(Turn(f"Question {i} about Huawei?", long_answer) for i in range(5))
+    chat = ScriptedChat("When was the guidance published?")
+    rewrite_question("and when was that?", history, "en", chat)
+    content = chat.sent[0][-1]["content"]
+    assert content.count("Q: ") == 3  # the last two exchanges and the question
+    assert len(content) < 600
