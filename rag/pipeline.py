@@ -6,6 +6,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from rag.brief.briefing import Briefing
@@ -20,6 +21,7 @@ from rag.generation.registry import resolve_name
 from rag.generation.rewrite import Chat, rewrite_question
 from rag.indexer import Indexer, IndexReport
 from rag.ingest.language import detect_question_language
+from rag.locate import locate_citations
 from rag.retrieval.answerability import THRESHOLD, confidence, features
 from rag.retrieval.evidence import SentenceVectors, score_sentences
 from rag.retrieval.hybrid import retrieve
@@ -187,6 +189,7 @@ class Assistant:
             )
             drafted = self.drafter.draft(request, snapshot, on_token, warnings)
             text, citations, sentences = drafted.text, drafted.citations, drafted.sentences
+            citations = locate_citations(citations, snapshot.document_by_source)
             generator_name = drafted.generator
             timings.update(drafted.timings)
             answerable = bool(citations)
@@ -271,8 +274,12 @@ class Assistant:
             )
         for bullet in chosen:
             verify(snapshot, list(bullet.citations))
+        located = [
+            replace(b, citations=tuple(locate_citations(b.citations, snapshot.document_by_source)))
+            for b in chosen
+        ]
         return Briefing(
-            bullets=tuple(chosen),
+            bullets=tuple(located),
             sources=tuple(
                 {"source": d.source, "title": d.title, "language": d.language} for d in documents
             ),
