@@ -203,6 +203,9 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
                 "content_hash": document.content_hash,
                 "chunks": record.chunks,
                 "characters": len(document.text),
+                "pages": list(document.pages),
+                "sections": [{"start": at, "path": path} for at, path in document.sections],
+                "health": document_health(document).to_json(),
                 "text": document.text,
             }
         )
