@@ -23,6 +23,8 @@ _HEAD_WORDS = 2
 # A line this much shorter than the page's usual line ends its paragraph (headings, the last
 # line of a paragraph before the next one starts).
 _SHORT_LINE = 0.6
+_LEADER = re.compile(r"(?:\.\s*){4,}\d+$")
+_CONTENTS_LEADERS = 5
 
 
 def _page_lines(textpage: Any) -> list[str]:
@@ -79,6 +81,12 @@ def _strip_edges(lines: list[str], running: set[str]) -> list[str]:
         if content and _is_running(content[-1], running, depth == 0):
             content.pop()
     return content
+
+
+def _is_contents_page(lines: list[str]) -> bool:
+    """A table of contents (or list of figures): many lines end in a dot leader and a page
+    number. It only repeats the headings, and its leader lines read as nonsense sentences."""
+    return sum(bool(_LEADER.search(line)) for line in lines) >= _CONTENTS_LEADERS
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
@@ -154,6 +162,8 @@ def read_pdf(data: bytes) -> Extracted:
     builder = TextBuilder()
     for lines in pages:
         builder.page()
+        if _is_contents_page(lines):
+            continue
         for paragraph in _paragraphs(_strip_edges(lines, running)):
             builder.paragraph(paragraph)
     built = builder.build(None)
