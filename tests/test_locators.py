@@ -122,3 +122,16 @@ def test_ui_sources_and_viewer_show_page_and_section():
 
     page = source_html(_Snapshot(), "r.pdf", start, start + 9)  # type: ignore[arg-type]
     assert "p. 2 · 6.2 › apt-get" in page
+
+
+def test_documents_tab_shows_a_health_line_per_document(paged_assistant):
+    from ui.library import Library
+    from ui.panels import documents_html
+
+    rows = {row["source"]: row for row in Library(paged_assistant).documents()}
+    assert rows["report.pdf"]["health"].startswith("3 pages · ")
+    assert "2 sections" in rows["guide.md"]["health"] and rows["guide.md"]["warnings"] == []
+    broken = {**rows["report.pdf"], "warnings": ["9 of 10 pages have no text"]}
+    html = documents_html([rows["guide.md"], broken])
+    assert 'class="rag-doc-health"' in html
+    assert "Looks badly read: 9 of 10 pages have no text" in html
