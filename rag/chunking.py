@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -25,11 +26,13 @@ _PYSBD_LANGUAGES = {
     "ja",
     "zh",
 }
-_LINE = re.compile(r"[^\n]+")
+# Paragraphs end at a blank line (a line of nothing but spaces counts as blank).
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # A sentence longer than this (a table row, a minified line) is cut at whitespace.
 _MAX_SENTENCE_CHARS = 1000
-# pysbd's time grows with the square of a line's length; longer lines (a minified page, a
-# text dumped without line breaks) are split at sentence punctuation by a linear regex.
+# pysbd's time grows with the square of a paragraph's length; longer ones (a minified page, a
+# text dumped without blank lines) are split at sentence punctuation by a linear regex.
 _PYSBD_MAX_LINE = 5000
 _FAST_SENTENCE = re.compile(r".+?(?:[.!?…]+(?=\s)|$)", re.DOTALL)
 
@@ -65,40 +68,98 @@ def _cut_long(text: str, span: Span, limit: int) -> list[Span]:
     return pieces
 
 
-def split_sentences(text: str, language: str = "en") -> list[Span]:
-    """Sentence spans of ``text``, in order, without surrounding whitespace; lines never merge."""
-    segmenter = _segmenter(language)
+def _segment_paragraph(text: str, start: int, end: int, language: str) -> list[Span]:
+    """Sentence spans of one paragraph ``text[start:end]``; its hard-wrapped lines are joined
+    for the segmenter by a copy with single newlines as spaces (same length, same offsets)."""
+    flat = text[start:end].replace("\n", " ")
+    if not flat.strip():
+        return []
+    if len(flat) > _PYSBD_MAX_LINE:
+        segments = [m.group() for m in _FAST_SENTENCE.finditer(flat)]
+    else:
+        segments = _segmenter(language).segment(flat) if len(flat) > 1 else [flat]
     spans: list[Span] = []
-    for line in _LINE.finditer(text):
-        line_text = line.group()
-        if not line_text.strip():
+    cursor = 0
+    for segment in segments:
+        piece = segment.strip()
+        if not piece:
             continue
-        cursor = 0
-        if len(line_text) > _PYSBD_MAX_LINE:
-            segments = [m.group() for m in _FAST_SENTENCE.finditer(line_text)]
+        found = flat.find(piece, cursor)
+        if found < 0:  # the segmenter altered the text; keep the rest of the paragraph whole
+            break
+        local = _strip_span(flat, found, found + len(piece))
+        cursor = found + len(piece)
+        if local:
+            spans.append((start + local[0], start + local[1]))
+    rest = _strip_span(flat, cursor, len(flat))
+    if rest:
+        spans.append((start + rest[0], start + rest[1]))
+    return _merge_fragments(text, spans)
+
+
+def _merge_fragments(text: str, spans: list[Span]) -> list[Span]:
+    """Pieces that are not sentences rejoin their neighbours: a fragment of at most one word
+    ("(", "Voir", "3.1.") joins the sentence after it (the one before when it ends the
+    paragraph), and a cut with no space after a full stop ("~/.bashrc") was inside a word."""
+    merged: list[Span] = []
+    pending: int | None = None  # start of fragments waiting for the next sentence
+    for start, end in spans:
+        if pending is not None:
+            start, pending = pending, None
+        elif merged and _inside_word(text, merged[-1][1], start):
+            start = merged.pop()[0]
+        if len(_WORD.findall(text, start, end)) <= 1:
+            pending = start
+            continue
+        merged.append((start, end))
+    if pending is not None:
+        if merged:
+            merged[-1] = (merged[-1][0], spans[-1][1])
         else:
-            segments = segmenter.segment(line_text) if len(line_text) > 1 else [line_text]
-        for segment in segments:
-            piece = segment.strip()
-            if not piece:
-                continue
-            found = line_text.find(piece, cursor)
-            if found < 0:  # the segmenter altered the text; keep the rest of the line whole
-                found = cursor
-                piece = line_text[cursor:]
-            local = _strip_span(line_text, found, found + len(piece))
-            cursor = found + len(piece)
-            if local:
-                span = (line.start() + local[0], line.start() + local[1])
-                spans.extend(_cut_long(text, span, _MAX_SENTENCE_CHARS))
-        if cursor < len(line_text):
-            rest = _strip_span(line_text, cursor, len(line_text))
-            if rest:
-                spans.extend(
-                    _cut_long(
-                        text, (line.start() + rest[0], line.start() + rest[1]), _MAX_SENTENCE_CHARS
-                    )
-                )
+            merged.append((pending, spans[-1][1]))
+    return merged
+
+
+def _inside_word(text: str, end: int, start: int) -> bool:
+    return end == start and text[end - 1] == "." and text[start].isalnum()
+
+
+def _blocks(text: str, verbatim: tuple[Span, ...]) -> Iterator[tuple[int, int, bool]]:
+    """Paragraphs (runs between blank lines) and verbatim blocks, in order, as (start, end,
+    is_verbatim)."""
+    cursor = 0
+    for v_start, v_end in sorted(verbatim):
+        if v_start < cursor or v_end > len(text):
+            continue  # overlapping or stale spans: treat that text as prose
+        for start, end in _paragraphs(text, cursor, v_start):
+            yield start, end, False
+        yield v_start, v_end, True
+        cursor = v_end
+    for start, end in _paragraphs(text, cursor, len(text)):
+        yield start, end, False
+
+
+def _paragraphs(text: str, start: int, end: int) -> Iterator[Span]:
+    for blank in _BLANK_LINE.finditer(text, start, end):
+        yield start, blank.start()
+        start = blank.end()
+    yield start, end
+
+
+def split_sentences(text: str, language: str = "en", verbatim: tuple[Span, ...] = ()) -> list[Span]:
+    """Sentence spans of ``text``, in order, without surrounding whitespace.
+
+    Sentences never cross a blank line (a paragraph break) and each ``verbatim`` span (a code
+    block) is one unit, cut only when it is very long."""
+    spans: list[Span] = []
+    for start, end, is_verbatim in _blocks(text, verbatim):
+        if is_verbatim:
+            block = _strip_span(text, start, end)
+            pieces = [block] if block else []
+        else:
+            pieces = _segment_paragraph(text, start, end, language)
+        for piece in pieces:
+            spans.extend(_cut_long(text, piece, _MAX_SENTENCE_CHARS))
     return spans
 
 
@@ -121,7 +182,7 @@ def chunk_spans(sentences: list[Span], chunk_chars: int) -> list[Span]:
 
 def chunk_document(document: Document, chunk_chars: int) -> tuple[Document, list[Chunk]]:
     """The document with its sentence spans filled in, and its chunks in order."""
-    sentences = split_sentences(document.text, document.language)
+    sentences = split_sentences(document.text, document.language, document.verbatim)
     with_sentences = replace(document, sentences=tuple(sentences))
     chunks = [
         Chunk(

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rag.brief.briefing import Briefing
+from rag.brief.briefing import Briefing, Bullet
 from rag.citations import verify
 from rag.drafting import Drafted, Drafter, unexpected
 from rag.embedding import Embedder, create_embedder
@@ -20,6 +20,7 @@ from rag.generation.extractive import DECLINE
 from rag.generation.rewrite import Chat, is_follow_up, rewrite_question
 from rag.indexer import Indexer, IndexReport
 from rag.ingest.language import detect_question_language
+from rag.locate import locate_citations
 from rag.retrieval.answerability import THRESHOLD, confidence, features
 from rag.retrieval.evidence import SentenceVectors, score_sentences
 from rag.retrieval.hybrid import retrieve
@@ -227,7 +228,11 @@ class Assistant:
                 question=question,
                 text=drafted.text if drafted is not None and cited else DECLINE[language],
                 answerable=cited,
-                citations=tuple(drafted.citations) if drafted is not None and cited else (),
+                citations=(
+                    tuple(locate_citations(drafted.citations, snapshot.document_by_source))
+                    if drafted is not None and cited
+                    else ()
+                ),
                 passages=tuple(prepared.passages),
                 generator=drafted.generator if drafted is not None else "extractive",
                 timings_ms=timings,
@@ -344,9 +349,9 @@ class Assistant:
         languages = [d.language for d in documents if d.language in ("en", "fr")]
         language = language or max(set(languages), key=languages.count, default="en")
         cache = BriefCache(self.layout.root / "briefs")
-        quoted = extractive_bullets(documents, self.sentence_store, cache, bullets, progress)
-        for bullet in quoted:
-            verify(snapshot, list(bullet.citations))
+        quoted = located(
+            snapshot, extractive_bullets(documents, self.sentence_store, cache, bullets, progress)
+        )
         warnings: list[str] = []
         if any(d.language != language for d in documents):
             warnings.append(
@@ -369,11 +374,10 @@ class Assistant:
                 documents, self.sentence_store, cache, 2 * bullets, None
             )
             supports = cited_support(self.finder())
-            chosen = abstractive_bullets(
-                generator, by_source, candidates, bullets, language, supports
+            chosen = located(
+                snapshot,
+                abstractive_bullets(generator, by_source, candidates, bullets, language, supports),
             )
-            for bullet in chosen:
-                verify(snapshot, list(bullet.citations))
         except GenerationError as error:
             note = f"{error}; kept the briefing quoted from the documents"
             yield replace(extractive, warnings=(*extractive.warnings, note), extractive=extractive)
@@ -383,3 +387,13 @@ class Assistant:
             yield replace(extractive, warnings=(*extractive.warnings, note), extractive=extractive)
             return
         yield Briefing(tuple(chosen), sources, generator.name, language, extractive=extractive)
+
+
+def located(snapshot: IndexSnapshot, bullets: list[Bullet]) -> list[Bullet]:
+    """Briefing bullets with every citation checked verbatim, then given its page and section."""
+    out = []
+    for bullet in bullets:
+        verify(snapshot, list(bullet.citations))
+        citations = locate_citations(bullet.citations, snapshot.document_by_source)
+        out.append(replace(bullet, citations=tuple(citations)))
+    return out

@@ -29,6 +29,12 @@ class Document:
     title: str
     language: str  # ISO 639-1 code, or "unknown"
     sentences: tuple[Span, ...] = ()  # sentence spans, filled by the chunker
+    # Where page n (1-based) starts: ``pages[n - 1]``; empty for formats without pages.
+    pages: tuple[int, ...] = ()
+    # (offset where a section starts, its heading path "6.2 › apt-get"), in text order.
+    sections: tuple[tuple[int, str], ...] = ()
+    # Preformatted blocks (code, listings) the chunker keeps whole instead of cutting sentences.
+    verbatim: tuple[Span, ...] = ()
 
     @property
     def doc_id(self) -> str:

@@ -12,16 +12,36 @@ from rag.ingest.readers import UnreadableFile, decode_text
 
 
 def minimal_pdf(text: str) -> bytes:
-    """A one-page PDF whose content stream draws ``text`` (enough for pypdf to extract it)."""
-    stream = zlib.compress(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1"))
+    """A one-page PDF whose content stream draws ``text``."""
+    return paged_pdf([[text]])
+
+
+def _pdf_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def paged_pdf(pages: list[list[str]]) -> bytes:
+    """A PDF with one page per item, each line drawn below the previous one (Helvetica 12)."""
+    count = len(pages)
+    font = 3 + 2 * count
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count)), count),
     ]
+    for i, lines in enumerate(pages):
+        drawn = " 0 -16 Td ".join(f"({_pdf_string(line)}) Tj" for line in lines)
+        stream = zlib.compress(f"BT /F1 12 Tf 72 760 Td {drawn} ET".encode("latin-1"))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font)
+        )
+        objects.append(
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
+            + stream
+            + b"\nendstream"
+        )
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):

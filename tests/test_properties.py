@@ -108,3 +108,55 @@ def test_any_bytes_in_a_pdf_wrapper_are_refused_cleanly(data: bytes):
     mangled = pdf[:cut] + data + pdf[cut + len(data) :]
     with contextlib.suppress(UnreadableFile):
         READERS[".pdf"](mangled)
+
+
+_prose = st.text(alphabet=st.sampled_from(list("ab cd.!?()É«»’0\n\n\t ")), max_size=400)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=_prose,
+    cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=4),
+    language=st.sampled_from(["fr", "en"]),
+)
+def test_sentences_are_verbatim_never_cross_paragraphs_and_keep_code_whole(
+    text: str, cuts: list[int], language: str
+):
+    from rag.chunking import split_sentences
+
+    points = sorted({min(c, len(text)) for c in cuts})
+    verbatim = tuple(zip(points[0::2], points[1::2], strict=False))
+    spans = split_sentences(text, language, verbatim)
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(text)
+        assert text[start:end] == text[start:end].strip()
+        inside_code = any(v_start <= start and end <= v_end for v_start, v_end in verbatim)
+        assert inside_code or not _BLANK_LINE.search(text[start:end])
+        previous_end = end
+    covered = "".join(text[s:e] for s, e in spans)
+    assert "".join(covered.split()) == "".join(text.split())
+    for v_start, v_end in verbatim:
+        block = text[v_start:v_end].strip()
+        if block:
+            assert block in [text[s:e] for s, e in spans]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    starts=st.lists(st.integers(min_value=1, max_value=500), max_size=6),
+    span=st.tuples(st.integers(0, 600), st.integers(0, 600)).map(sorted),
+)
+def test_locate_names_the_pages_a_span_lies_on(starts: list[int], span: list[int]):
+    from rag.locate import locate
+
+    pages = (0, *sorted(starts))
+    document = Document("d.pdf", "x" * 600, "h", "d", "en", pages=pages)
+    start, end = span
+    page, page_end, _ = locate(document, start, end)
+    assert page is not None and pages[page - 1] <= start
+    assert page == len(pages) or start < pages[page]
+    last = page_end or page
+    assert last >= page and (page_end is None or page_end > page)
+    assert pages[last - 1] <= max(start, end - 1)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.indexer import IndexReport
+from rag.ingest.health import document_health
 from rag.pipeline import Assistant
 from rag.store.errors import IndexProblem
 
@@ -67,17 +68,22 @@ class Library:
 
     def documents(self) -> list[dict[str, Any]]:
         snapshot = self.assistant.snapshot()
-        rows: list[dict[str, Any]] = [
-            {
-                "source": r.source,
-                "title": r.title,
-                "language": r.language,
-                "chunks": r.chunks,
-                "indexed_at": r.indexed_at,
-                "status": "indexed",
-            }
-            for r in sorted(snapshot.records.values(), key=lambda r: r.source)
-        ]
+        rows: list[dict[str, Any]] = []
+        for r in sorted(snapshot.records.values(), key=lambda r: r.source):
+            document = snapshot.document_by_source(r.source)
+            health = document_health(document) if document is not None else None
+            rows.append(
+                {
+                    "source": r.source,
+                    "title": r.title,
+                    "language": r.language,
+                    "chunks": r.chunks,
+                    "indexed_at": r.indexed_at,
+                    "status": "indexed",
+                    "health": health.summary() if health else "",
+                    "warnings": list(health.warnings) if health else [],
+                }
+            )
         for skipped in self.last_report.skipped if self.last_report else []:
             rows.append({"source": skipped.source, "status": "error", "error": skipped.reason})
         return rows

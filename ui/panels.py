@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rag.locate import where_label
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Citation
 from ui.render import cite_link, esc, link_markers
@@ -33,6 +34,11 @@ def _context(snapshot: IndexSnapshot, match: dict[str, Any]) -> str:
     )
 
 
+def _where_html(match: dict[str, Any]) -> str:
+    label = where_label(match.get("page"), match.get("page_end"), match.get("section"))
+    return f'<span class="rag-where">{esc(label)}</span> ' if label else ""
+
+
 def find_html(result: dict[str, Any], snapshot: IndexSnapshot) -> str:
     """Every location of a quote, with its kind, score and surrounding text."""
     matches = result.get("matches") or result.get("locations") or []
@@ -50,6 +56,7 @@ def find_html(result: dict[str, Any], snapshot: IndexSnapshot) -> str:
             f'<li class="rag-find-item"><div class="rag-find-head">'
             f'<span class="rag-kind rag-kind-{esc(kind)}">{esc(kind)}</span> '
             f"{cite_link(source, source, start, end)} "
+            f"{_where_html(match)}"
             f'<span class="rag-offsets">[{start}:{end}]</span> {score_html}</div>'
             f'<div class="rag-context">{_context(snapshot, match)}</div></li>'
         )
@@ -93,6 +100,16 @@ def _when(timestamp: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp)) if timestamp else ""
 
 
+def _health_html(row: dict[str, Any]) -> str:
+    """The ingestion health line of a document, and a warning when it looks badly read."""
+    line = f'<div class="rag-doc-health">{esc(row["health"])}</div>' if row.get("health") else ""
+    warnings = "".join(
+        f'<div class="rag-warning">Looks badly read: {esc(w)}</div>'
+        for w in row.get("warnings", [])
+    )
+    return line + warnings
+
+
 def documents_html(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return notice_html("No documents are indexed yet: upload some files.", "empty")
@@ -106,7 +123,8 @@ def documents_html(rows: list[dict[str, Any]]) -> str:
             continue
         body.append(
             f"<tr><td>{cite_link(row['source'], row['source'], 0, 0, 'Open in the viewer')}"
-            f'<div class="rag-doc-title">{esc(row["title"])}</div></td>'
+            f'<div class="rag-doc-title">{esc(row["title"])}</div>'
+            f"{_health_html(row)}</td>"
             f"<td>{esc(row['language'])}</td><td>{int(row['chunks'])}</td>"
             f"<td>{esc(_when(row['indexed_at']))}</td><td>indexed</td></tr>"
         )

@@ -6,6 +6,7 @@ import html
 import re
 from urllib.parse import quote
 
+from rag.locate import where_label
 from rag.types import Answer, AnswerSentence, Citation, Passage
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -73,9 +74,11 @@ def sources_html(answer: Answer) -> str:
         score = passage_score(citation, answer.passages)
         score_html = f'<span class="rag-score">score {score:.2f}</span>' if score else ""
         link = cite_link(f"[{citation.n}]", citation.source, citation.start, citation.end)
+        where = where_label(citation.page, citation.page_end, citation.section)
+        where_html = f'<span class="rag-where">{esc(where)}</span> ' if where else ""
         items.append(
             f'<li class="rag-source">{link} '
-            f'<span class="rag-doc">{esc(citation.source)}</span> {score_html}'
+            f'<span class="rag-doc">{esc(citation.source)}</span> {where_html}{score_html}'
             f'<q class="rag-quote">{esc(citation.quote)}</q></li>'
         )
     return f'<ol class="rag-sources">{"".join(items)}</ol>' if items else ""

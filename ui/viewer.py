@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rag.locate import locate, where_label
 from rag.store.snapshot import IndexSnapshot
 from ui.render import esc
 
@@ -48,6 +49,8 @@ def source_html(snapshot: IndexSnapshot, source: str, start: int, end: int) -> s
             + esc(text[end:hi])
         )
         where = f"characters {start}–{end} of {len(text)}"
+        located = where_label(*locate(document, start, end))
+        where = f"{located} · {where}" if located else where
     else:
         hi = min(len(text), 2 * WINDOW_CHARS)
         body = '<span id="rag-hit"></span>' + esc(text[:hi])

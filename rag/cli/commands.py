@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import Any
 
 from rag.cli.common import UserError, emit, open_assistant, progress_bar, run_index
+from rag.ingest.health import DocumentHealth, document_health
+from rag.locate import where_label
 from rag.settings import Settings
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     assistant = open_assistant(settings, build_if_missing=False)
+    started = time.time()
     report = run_index(
         assistant, rebuild=args.rebuild, progress=not args.json and sys.stderr.isatty()
     )
+    health = _indexed_health(assistant, started) if report.added + report.updated else []
     if args.json:
-        emit(report.to_json())
+        emit({**report.to_json(), "health": [h.to_json() for h in health]})
     else:
         print(
             f"Indexed {report.documents} documents ({report.chunks} chunks) from {settings.corpus_dir} "
@@ -27,9 +32,20 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         )
         for skipped in report.skipped:
             print(f"  skipped {skipped}")
+    for document in health:
+        for warning in document.warnings:
+            print(f"rag: warning: {document.source} looks badly read: {warning}", file=sys.stderr)
     if report.documents == 0:
         raise UserError(f"no readable documents in {settings.corpus_dir}")
     return 0
+
+
+def _indexed_health(assistant: Any, since: float) -> list[DocumentHealth]:
+    """The extraction health of the documents this run added or updated (committed since)."""
+    snapshot = assistant.snapshot()
+    fresh = [r for r in snapshot.records.values() if r.indexed_at >= since]
+    documents = [snapshot.documents.get(r.doc_id) for r in sorted(fresh, key=lambda r: r.source)]
+    return [document_health(d) for d in documents if d is not None]
 
 
 def _print_answer(answer: Any, drafted: bool = False) -> None:
@@ -45,13 +61,17 @@ def _print_answer(answer: Any, drafted: bool = False) -> None:
     for text in unsupported:
         print(f"  ! not supported by its citation: {text}")
     for citation in answer.citations:
-        print(
-            f"  [{citation.n}] {citation.source} [{citation.start}:{citation.end}] {citation.quote}"
-        )
+        print(f"  [{citation.n}] {_where(citation)} {citation.quote}")
     if not answer.provisional:
         for warning in answer.warnings:
             print(f"rag: warning: {warning}", file=sys.stderr)
     print(flush=True)
+
+
+def _where(cited: Any) -> str:
+    """ "debian-faq.fr.pdf p. 10 · 1 › 1.2 [2310:2391]": a citation's or match's place."""
+    label = where_label(cited.page, cited.page_end, cited.section)
+    return f"{cited.source}{' ' + label if label else ''} [{cited.start}:{cited.end}]"
 
 
 def _stream_to_stdout(piece: str) -> None:
@@ -146,10 +166,7 @@ def cmd_find(args: argparse.Namespace, settings: Settings) -> int:
         if not result.found:
             print("  not found in the documents")
         for match in result.matches:
-            print(
-                f"  {match.kind} {match.score:.2f} {match.source} [{match.start}:{match.end}] "
-                f"{match.quote}"
-            )
+            print(f"  {match.kind} {match.score:.2f} {_where(match)} {match.quote}")
         print()
     return 0
 
@@ -183,7 +200,7 @@ def _print_briefing(briefing: Any) -> None:
         print(f"- {bullet.text}")
     print()
     for citation in dict.fromkeys(c for b in briefing.bullets for c in b.citations):
-        print(f"  [{citation.n}] {citation.source} [{citation.start}:{citation.end}]")
+        print(f"  [{citation.n}] {_where(citation)}")
     if not briefing.provisional:
         for warning in briefing.warnings:
             print(f"rag: note: {warning}", file=sys.stderr)
@@ -207,6 +224,9 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
                 "content_hash": document.content_hash,
                 "chunks": record.chunks,
                 "characters": len(document.text),
+                "pages": list(document.pages),
+                "sections": [{"start": at, "path": path} for at, path in document.sections],
+                "health": document_health(document).to_json(),
                 "text": document.text,
             }
         )

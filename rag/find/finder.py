@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.chunking import split_sentences
 from rag.embedding import Embedder
@@ -13,6 +13,7 @@ from rag.find.match import FindResult, Match
 from rag.find.normalise import Normalised, normalise
 from rag.find.semantic import SentenceIndex
 from rag.find.thresholds import Thresholds
+from rag.locate import locate
 from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.types import Document
 
@@ -66,6 +67,7 @@ class Finder:
         thresholds: Thresholds | None = None,
     ) -> None:
         self.documents = list(documents)
+        self._by_source = {document.source: document for document in self.documents}
         self.embedder = embedder
         self.store = store
         self.thresholds = thresholds or Thresholds()
@@ -132,4 +134,12 @@ class Finder:
         for match in self.candidates(query, limit).accepted(self.thresholds):
             if not _overlaps(match, kept):
                 kept.append(match)
-        return FindResult(query, bool(kept), tuple(kept[:limit]))
+        located = [self._located(match) for match in kept[:limit]]
+        return FindResult(query, bool(located), tuple(located))
+
+    def _located(self, match: Match) -> Match:
+        document = self._by_source.get(match.source)
+        if document is None:
+            return match
+        page, page_end, section = locate(document, match.start, match.end)
+        return replace(match, page=page, page_end=page_end, section=section)

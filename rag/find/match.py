@@ -18,9 +18,13 @@ class Match:
     quote: str
     score: float  # 0..1; comparable within a kind, and exact > fuzzy > semantic in ranking
     kind: MatchKind
+    # Where the quote is for a reader (see ``rag.locate``); None when unknown.
+    page: int | None = None
+    page_end: int | None = None
+    section: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "source": self.source,
             "start": self.start,
             "end": self.end,
@@ -28,6 +32,9 @@ class Match:
             "score": round(self.score, 4),
             "kind": self.kind,
         }
+        where = {"page": self.page, "page_end": self.page_end, "section": self.section}
+        data.update({k: v for k, v in where.items() if v is not None})
+        return data
 
 
 @dataclass(frozen=True)

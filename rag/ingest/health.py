@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import asdict, dataclass
+from typing import Any
 
-from rag.types import Span
+from rag.types import Document, Span
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 # French and English words stop well short of 25 letters ("anticonstitutionnellement" is
@@ -25,3 +28,83 @@ def one_word_sentence_share(text: str, sentences: tuple[Span, ...] | list[Span])
     if not sentences:
         return 0.0
     return sum(len(_WORD.findall(text[s:e])) <= 1 for s, e in sentences) / len(sentences)
+
+
+# A document looks broken past these: words glued together, or pages that gave no text (scans).
+GARBLED_WARNING = 0.02
+EMPTY_PAGES_WARNING = 0.5
+ONE_WORD_WARNING = 0.3
+
+
+@dataclass(frozen=True)
+class DocumentHealth:
+    """How well one stored document was read, computed from the ``Document`` alone."""
+
+    source: str
+    pages: int  # 0 for formats without pages
+    characters: int
+    empty_pages: int
+    garbled_share: float
+    one_word_share: float
+    sentences: int
+    language: str
+    sections: int
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        found = []
+        if self.garbled_share > GARBLED_WARNING:
+            found.append(
+                f"{self.garbled_share:.1%} of words look glued together (spaces lost in extraction)"
+            )
+        if self.pages and self.empty_pages / self.pages > EMPTY_PAGES_WARNING:
+            found.append(
+                f"{self.empty_pages} of {self.pages} pages have no text (a scan without OCR?)"
+            )
+        if self.sentences >= 20 and self.one_word_share > ONE_WORD_WARNING:
+            found.append(f"{self.one_word_share:.0%} of sentences are single words (fragments)")
+        return tuple(found)
+
+    def summary(self) -> str:
+        """One line for a person: "75 pages · 171,012 characters · fr · 41 sections · ok"."""
+        parts = [f"{self.pages} pages"] if self.pages else []
+        parts.append(f"{self.characters:,} characters")
+        if self.empty_pages:
+            parts.append(f"{self.empty_pages} pages without text")
+        parts += [
+            f"{self.sentences:,} sentences",
+            f"garbled {self.garbled_share:.1%}",
+            f"one-word sentences {self.one_word_share:.1%}",
+            self.language,
+            f"{self.sections} sections",
+        ]
+        return " · ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["garbled_share"] = round(self.garbled_share, 4)
+        data["one_word_share"] = round(self.one_word_share, 4)
+        data["warnings"] = list(self.warnings)
+        return data
+
+
+def empty_pages(document: Document) -> int:
+    """Pages whose text holds no word."""
+    bounds = [*document.pages, len(document.text)]
+    return sum(
+        not _WORD.search(document.text, start, end) for start, end in itertools.pairwise(bounds)
+    )
+
+
+def document_health(document: Document) -> DocumentHealth:
+    return DocumentHealth(
+        source=document.source,
+        pages=len(document.pages),
+        characters=len(document.text),
+        empty_pages=empty_pages(document),
+        garbled_share=garbled_share(document.text),
+        one_word_share=one_word_sentence_share(document.text, document.sentences),
+        sentences=len(document.sentences),
+        language=document.language,
+        sections=len(document.sections),
+    )

@@ -83,6 +83,9 @@ def load_document(path: Path, root: Path, data: bytes | None = None) -> Document
         content_hash=text_hash(extracted.text),
         title=extracted.title or path.stem,
         language=detect_document_language(extracted.text),
+        pages=extracted.pages,
+        sections=extracted.sections,
+        verbatim=extracted.verbatim,
     )
 
 

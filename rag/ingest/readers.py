@@ -5,18 +5,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from rag.ingest.html import read_html as _read_html_text
+from rag.ingest.pdf import read_pdf
+from rag.ingest.text import Extracted, TextBuilder, UnreadableFile
 
-class UnreadableFile(Exception):
-    """A file that cannot be turned into text; the message is the one-line reason shown to users."""
-
-
-@dataclass(frozen=True)
-class Extracted:
-    text: str
-    title: str | None
+__all__ = ["READERS", "Extracted", "UnreadableFile", "decode_text", "reader_for"]
 
 
 _LATIN_CODE_PAGES = {
@@ -72,51 +67,35 @@ def read_plain(data: bytes) -> Extracted:
     return Extracted(text=text, title=_first_line_title(text))
 
 
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_MD_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
 def read_markdown(data: bytes) -> Extracted:
     text = decode_text(data)
-    heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
+    fences = [(m.start(), m.end()) for m in _MD_FENCE.finditer(text)]
+    builder = TextBuilder()
+    for heading in _MD_HEADING.finditer(text):
+        if not any(s <= heading.start() < e for s, e in fences):  # a "# comment" in code
+            builder.heading(len(heading.group(1)), heading.group(2), heading.start())
+    first = next((h for h in _MD_HEADING.finditer(text) if len(h.group(1)) == 1), None)
     return Extracted(
-        text=text, title=heading.group(1).strip() if heading else _first_line_title(text)
+        text=text,
+        title=first.group(2).strip() if first else _first_line_title(text),
+        sections=tuple(builder.sections),
+        verbatim=tuple(fences),
     )
 
 
-_BLANK_RUNS = re.compile(r"\n\s*\n\s*")
-_SPACES = re.compile(r"[ \t\r\f\v]+")
-
-
-def tidy_whitespace(text: str) -> str:
-    """Collapse layout whitespace from HTML/PDF extraction into single spaces and blank lines."""
-    text = _SPACES.sub(" ", text)
-    text = "\n".join(line.strip() for line in text.split("\n"))
-    return _BLANK_RUNS.sub("\n\n", text).strip()
-
-
 def read_html(data: bytes) -> Extracted:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(decode_text(data), "lxml")
-    # Script, style and template text is code, not content: never index it.
-    for tag in soup(["script", "style", "noscript", "template", "svg"]):
-        tag.decompose()
-    title = soup.title.get_text(strip=True) if soup.title else None
-    if soup.head is not None:
-        soup.head.decompose()
-    body_text = tidy_whitespace(soup.get_text("\n"))
-    return Extracted(text=body_text, title=title or _first_line_title(body_text))
-
-
-def read_pdf(data: bytes) -> Extracted:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        title = reader.metadata.title if reader.metadata and reader.metadata.title else None
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise UnreadableFile(f"malformed PDF ({error})") from error
-    text = tidy_whitespace("\n\n".join(pages))
-    return Extracted(text=text, title=str(title) if title else _first_line_title(text))
+    extracted = _read_html_text(decode_text(data))
+    return Extracted(
+        extracted.text,
+        extracted.title or _first_line_title(extracted.text),
+        extracted.pages,
+        extracted.sections,
+        extracted.verbatim,
+    )
 
 
 def read_docx(data: bytes) -> Extracted:
@@ -128,9 +107,25 @@ def read_docx(data: bytes) -> Extracted:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise UnreadableFile(f"malformed DOCX ({error})") from error
-    text = "\n\n".join(p.text.strip() for p in document.paragraphs if p.text.strip())
-    title = document.core_properties.title or None
-    return Extracted(text=text, title=title or _first_line_title(text))
+    builder = TextBuilder()
+    for paragraph in document.paragraphs:
+        style = paragraph.style.name if paragraph.style is not None else ""
+        level = _docx_heading_level(style or "")
+        if level and paragraph.text.strip():
+            builder.heading(level, paragraph.text)
+        builder.paragraph(paragraph.text)
+    built = builder.build(document.core_properties.title or None)
+    return Extracted(
+        built.text, built.title or _first_line_title(built.text), (), built.sections, ()
+    )
+
+
+def _docx_heading_level(style: str) -> int:
+    """Word's built-in "Title" and "Heading N" styles (localised names keep the number)."""
+    if style == "Title":
+        return 1
+    found = re.match(r"(?:Heading|Titre|Überschrift|Título)\s*(\d)$", style)
+    return int(found.group(1)) if found else 0
 
 
 READERS: dict[str, Callable[[bytes], Extracted]] = {

@@ -20,6 +20,9 @@ def encode_document(document: Document, chunks: list[Chunk]) -> str:
         "text": document.text,
         "sentences": [list(span) for span in document.sentences],
         "chunks": [[chunk.start, chunk.end] for chunk in chunks],
+        "pages": list(document.pages),
+        "sections": [[at, path] for at, path in document.sections],
+        "verbatim": [list(span) for span in document.verbatim],
     }
     return json.dumps(payload, ensure_ascii=False)
 
@@ -35,6 +38,10 @@ def decode_document(data: str, where: str) -> tuple[Document, list[Chunk]]:
             title=raw["title"],
             language=raw["language"],
             sentences=tuple((int(s), int(e)) for s, e in raw["sentences"]),
+            # Records written before pages and sections were kept have neither.
+            pages=tuple(int(p) for p in raw.get("pages", ())),
+            sections=tuple((int(at), str(path)) for at, path in raw.get("sections", ())),
+            verbatim=tuple((int(s), int(e)) for s, e in raw.get("verbatim", ())),
         )
         spans = [(int(s), int(e)) for s, e in raw["chunks"]]
     except (ValueError, KeyError, TypeError) as error:

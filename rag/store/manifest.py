@@ -10,7 +10,9 @@ from rag.store.errors import IndexProblem
 from rag.store.files import write_atomic
 
 # 2: sentence vectors stored next to the chunk vectors (a version-1 index is re-embedded).
-MANIFEST_VERSION = 2
+# 3: documents read by the paragraph-aware HTML/PDF readers, with pages and sections; an
+#    older index is read and embedded again (its files are unchanged, their text is not).
+MANIFEST_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,56 @@
+"""Where a span of a document is for a reader: its page (or pages) and its section."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from rag.types import Citation, Document
+
+
+def page_at(document: Document, offset: int) -> int | None:
+    """The 1-based page holding ``offset``, or None for a document without pages."""
+    if not document.pages:
+        return None
+    return max(1, bisect_right(document.pages, offset))
+
+
+def locate(document: Document, start: int, end: int) -> tuple[int | None, int | None, str | None]:
+    """(page, page_end, section) of ``text[start:end]``: ``page_end`` only when the span
+    crosses a page break, ``section`` the heading path of the section it starts in."""
+    page = page_at(document, start)
+    last = page_at(document, max(start, end - 1))
+    section = None
+    if document.sections:
+        index = bisect_right([at for at, _ in document.sections], start) - 1
+        if index >= 0:
+            section = document.sections[index][1]
+    return page, last if last != page else None, section
+
+
+def locate_citation(citation: Citation, document: Document | None) -> Citation:
+    """The citation with its page, page_end and section filled in from ``document``."""
+    if document is None:
+        return citation
+    page, page_end, section = locate(document, citation.start, citation.end)
+    return replace(citation, page=page, page_end=page_end, section=section)
+
+
+def locate_citations(
+    citations: Iterable[Citation], document_for: Callable[[str], Document | None]
+) -> list[Citation]:
+    """Each citation located in the document ``document_for(source)`` returns."""
+    return [locate_citation(c, document_for(c.source)) for c in citations]
+
+
+def page_label(page: int | None, page_end: int | None = None) -> str:
+    """ "p. 89", "pp. 89–90", or "" when the page is unknown."""
+    if page is None:
+        return ""
+    return f"pp. {page}–{page_end}" if page_end else f"p. {page}"
+
+
+def where_label(page: int | None, page_end: int | None, section: str | None) -> str:
+    """ "p. 89 · 6.2 › apt-get": what the user reads next to a quote ("" when nothing is known)."""
+    return " · ".join(part for part in (page_label(page, page_end), section or "") if part)
