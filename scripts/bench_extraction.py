@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -31,10 +32,19 @@ from rag.eval.real_scoring import squeeze  # noqa: E402
 from rag.ingest.health import garbled_share, one_word_sentence_share  # noqa: E402
 from rag.ingest.language import detect_document_language  # noqa: E402
 from rag.ingest.loader import load_document, text_hash  # noqa: E402
-from rag.ingest.readers import tidy_whitespace  # noqa: E402
 from rag.types import Document  # noqa: E402
 
 Extract = Callable[[Path, Path], str]  # (file, corpus root) -> text
+
+_BLANK_RUNS = re.compile(r"\n\s*\n\s*")
+_LAYOUT_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def tidy_whitespace(text: str) -> str:
+    """main's whitespace tidying up to 5c37ca1, part of the old readers measured here."""
+    text = _LAYOUT_SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
 def old_html(path: Path, root: Path) -> str:
