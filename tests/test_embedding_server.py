@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from rag.embedding import EmbeddingUnavailable
-from rag.embedding_http import OpenAIEmbedder, endpoint
+from rag.embedding.http import OpenAIEmbedder, endpoint
 from rag.indexer import Indexer
 from rag.pipeline import Assistant
 from rag.settings import Settings
