@@ -18,7 +18,7 @@ from rag.generation.base import Evidence, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
 from rag.generation.registry import resolve_name
 from rag.generation.rewrite import Chat, rewrite_question
-from rag.indexer import Indexer, IndexReport
+from rag.indexer import Indexer, IndexReport, Progress
 from rag.ingest.language import detect_question_language
 from rag.retrieval.answerability import THRESHOLD, confidence, features
 from rag.retrieval.evidence import SentenceVectors, score_sentences
@@ -76,9 +76,7 @@ class Assistant:
     def vectors(self) -> VectorStore:
         return self.store.vectors
 
-    def index(
-        self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
-    ) -> IndexReport:
+    def index(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
         report = Indexer(self.settings, self.embedder, self.store).run(
             rebuild=rebuild, progress=progress
         )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from rag.generation.base import GenerationError
-from rag.indexer import IndexReport
+from rag.indexer import IndexProgress, IndexReport, Progress
 from rag.pipeline import QuestionError
 from rag.store.errors import IndexProblem
 from ui import panels
@@ -25,9 +24,10 @@ CONFIRM_DELETE = (
 _USER_ERRORS = (QuestionError, GenerationError, IndexProblem)
 
 
-def _progress(progress: gr.Progress) -> Callable[[int, int], None]:
-    def update(done: int, total: int) -> None:
-        progress((done, max(total, 1)), desc="Embedding", unit="chunks")
+def _progress(progress: gr.Progress) -> Progress:
+    # Gradio draws the bar and its time left from these counts (files read, characters embedded).
+    def update(step: IndexProgress) -> None:
+        progress((step.done, max(step.total, 1)), desc=step.stage.capitalize(), unit=step.unit)
 
     return update
 

@@ -6,16 +6,14 @@ import re
 import shutil
 import threading
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.indexer import IndexReport
+from rag.indexer import IndexReport, Progress
 from rag.pipeline import Assistant
 from rag.store.errors import IndexProblem
 
-Progress = Callable[[int, int], None]
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
 _MAX_NAME = 120
 
@@ -73,6 +71,7 @@ class Library:
                 "title": r.title,
                 "language": r.language,
                 "chunks": r.chunks,
+                "pending_chunks": r.pending_chunks,
                 "indexed_at": r.indexed_at,
                 "status": "indexed",
             }

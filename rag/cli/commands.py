@@ -12,9 +12,7 @@ from rag.settings import Settings
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     assistant = open_assistant(settings, build_if_missing=False)
-    report = run_index(
-        assistant, rebuild=args.rebuild, progress=not args.json and sys.stderr.isatty()
-    )
+    report = run_index(assistant, rebuild=args.rebuild)
     if args.json:
         emit(report.to_json())
     else:
