@@ -6,7 +6,7 @@ import hashlib
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,11 +41,14 @@ class _Pending:
     mtime_ns: int
     first_chunk: int = 0  # resumes a partly committed document of an earlier run
     _units: list[Chunk] | None = None
+    _bounds: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
 
     @property
     def sentence_units(self) -> list[Chunk]:
+        """Every sentence unit, and (in ``_bounds``) their starts and ends for bisecting."""
         if self._units is None:
             self._units = sentence_units(self.document)
+            self._bounds = ([u.start for u in self._units], [u.end for u in self._units])
         return self._units
 
     @property
@@ -72,8 +75,9 @@ class _Slice:
         if self.start == self.end:
             return []
         units = self.item.sentence_units
-        first = bisect_left([u.start for u in units], self.item.chunks[self.start].start)
-        last = bisect_right([u.end for u in units], self.item.chunks[self.end - 1].end)
+        starts, ends = self.item._bounds
+        first = bisect_left(starts, self.item.chunks[self.start].start)
+        last = bisect_right(ends, self.item.chunks[self.end - 1].end)
         return [unit for unit in units[first:last] if stands_alone(unit.text)]
 
 
