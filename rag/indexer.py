@@ -1,56 +1,35 @@
-"""Incremental indexing: embed only new or changed documents, commit each batch atomically."""
+"""Incremental indexing: embed only new or changed documents, commit in batches as it goes."""
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import numpy as np
 
 from rag.chunking import chunk_document, sentence_units
 from rag.embedding import Embedder
+from rag.index_report import IndexProgress, IndexReport, Progress
 from rag.ingest import SkippedFile, iter_corpus_files, load_document
 from rag.ingest.loader import read_bytes, relative_source
 from rag.ingest.readers import UnreadableFile
 from rag.settings import Settings
+from rag.standalone import stands_alone
 from rag.store.base import IndexStore
 from rag.store.errors import IndexProblem
 from rag.store.manifest import MANIFEST_VERSION, DocumentRecord, Manifest
 from rag.store.registry import open_index_store
 from rag.types import Chunk, Document
 
-Progress = Callable[[int, int], None]
+__all__ = ["IndexProgress", "IndexReport", "Indexer", "Progress"]
 
-
-@dataclass
-class IndexReport:
-    documents: int = 0
-    chunks: int = 0
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    repaired: int = 0
-    passages_embedded: int = 0
-    sentences_embedded: int = 0
-    skipped: list[SkippedFile] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "documents": self.documents,
-            "chunks": self.chunks,
-            "added": self.added,
-            "updated": self.updated,
-            "removed": self.removed,
-            "unchanged": self.unchanged,
-            "repaired": self.repaired,
-            "passages_embedded": self.passages_embedded,
-            "sentences_embedded": self.sentences_embedded,
-            "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
-            "seconds": round(self.seconds, 3),
-        }
+# Texts remembered with their vector during a run, so repeated page headers, footers and
+# boilerplate sentences are embedded once.
+_REMEMBERED_TEXTS = 20_000
 
 
 @dataclass
@@ -60,10 +39,70 @@ class _Pending:
     file_hash: str
     size: int
     mtime_ns: int
+    first_chunk: int = 0  # resumes a partly committed document of an earlier run
+    _units: list[Chunk] | None = None
+    _bounds: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
+
+    @property
+    def sentence_units(self) -> list[Chunk]:
+        """Every sentence unit, and (in ``_bounds``) their starts and ends for bisecting."""
+        if self._units is None:
+            self._units = sentence_units(self.document)
+            self._bounds = ([u.start for u in self._units], [u.end for u in self._units])
+        return self._units
+
+    @property
+    def characters(self) -> int:
+        """Characters still to embed: the chunks from ``first_chunk`` on."""
+        return sum(len(chunk.text) for chunk in self.chunks[self.first_chunk :])
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """Chunks ``start:end`` of one pending document: a document is committed slice by slice."""
+
+    item: _Pending
+    start: int
+    end: int
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self.item.chunks[self.start : self.end]
+
+    def sentences(self) -> list[Chunk]:
+        """The sentence units inside this slice's chunks (chunks are runs of whole sentences)
+        that stand alone: a fragment is searched only through its chunk."""
+        if self.start == self.end:
+            return []
+        units = self.item.sentence_units
+        starts, ends = self.item._bounds
+        first = bisect_left(starts, self.item.chunks[self.start].start)
+        last = bisect_right(ends, self.item.chunks[self.end - 1].end)
+        return [unit for unit in units[first:last] if stands_alone(unit.text)]
 
 
 def _file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _slices(pending: list[_Pending], size: int) -> Iterator[list[_Slice]]:
+    """Commit batches of at most ``size`` chunks, across small documents and within long ones."""
+    batch: list[_Slice] = []
+    room = size
+    for item in pending:
+        start = item.first_chunk
+        while True:
+            end = min(len(item.chunks), start + room)
+            batch.append(_Slice(item, start, end))
+            room -= end - start
+            if room == 0:
+                yield batch
+                batch, room = [], size
+            if end >= len(item.chunks):
+                break
+            start = end
+    if batch:
+        yield batch
 
 
 class Indexer:
@@ -80,6 +119,7 @@ class Indexer:
         self.commit_every = commit_every or settings.commit_every_chunks
         self.embedder = embedder
         self._store = store
+        self._remembered: dict[str, np.ndarray] = {}
 
     def run(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
         corpus = self.settings.corpus_dir
@@ -109,15 +149,19 @@ class Indexer:
 
         pending: list[_Pending] = []
         seen: set[str] = set()
-        for path in iter_corpus_files(corpus, report.skipped):
+        paths = list(iter_corpus_files(corpus, report.skipped))
+        for number, path in enumerate(paths, start=1):
             source = relative_source(path, corpus)
             seen.add(source)
             try:
-                item = self._check_file(path, corpus, manifest.documents.get(source))
+                item = self._check_file(path, corpus, manifest.documents.get(source), report)
             except UnreadableFile as error:
                 report.skipped.append(SkippedFile(source, str(error)))
                 seen.discard(source)  # an unreadable file is dropped from the index, with a reason
                 continue
+            finally:
+                if progress:
+                    progress(IndexProgress("reading", number, len(paths), "files"))
             if isinstance(item, DocumentRecord):
                 if item != manifest.documents.get(source):
                     manifest.documents[source] = item  # same bytes, new timestamp
@@ -130,7 +174,8 @@ class Indexer:
         for source in removed:
             del manifest.documents[source]
         report.removed = len(removed)
-        store.save_manifest(manifest)
+        with report.timed("commit"):
+            store.save_manifest(manifest)
         self._forget(stale_ids, index)
 
         self._embed_and_commit(pending, manifest, index, report, progress)
@@ -140,29 +185,39 @@ class Indexer:
         return report
 
     def _check_file(
-        self, path: Path, corpus: Path, known: DocumentRecord | None
+        self, path: Path, corpus: Path, known: DocumentRecord | None, report: IndexReport
     ) -> DocumentRecord | _Pending:
         try:
             stat = path.stat()
         except OSError as error:
             raise UnreadableFile(f"cannot read file ({error.strerror or error})") from error
-        if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
+        complete = known is not None and known.complete
+        if known and complete and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             return known
-        data = read_bytes(path)
+        with report.timed("read"):
+            data = read_bytes(path)
         file_hash = _file_hash(data)
-        if known and known.file_hash == file_hash:
-            return DocumentRecord(
-                **{**known.__dict__, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-            )
-        document = load_document(path, corpus, data)
+        if known and complete and known.file_hash == file_hash:
+            return replace(known, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+        with report.timed("read"):
+            document = load_document(path, corpus, data)
         limit = self.settings.max_document_chars
         if len(document.text) > limit:  # bounds the work one file can cost
             raise UnreadableFile(
                 f"too long ({len(document.text):,} characters > {limit:,}; "
                 "setting RAG_MAX_DOCUMENT_CHARS)"
             )
-        document, chunks = chunk_document(document, self.settings.chunk_chars)
-        return _Pending(document, chunks, file_hash, stat.st_size, stat.st_mtime_ns)
+        with report.timed("split"):
+            document, chunks = chunk_document(document, self.settings.chunk_chars)
+        item = _Pending(document, chunks, file_hash, stat.st_size, stat.st_mtime_ns)
+        if (
+            known
+            and not complete
+            and known.doc_id == document.doc_id
+            and known.chunks + known.pending_chunks == len(chunks)
+        ):
+            item.first_chunk = known.chunks  # the same version, partly committed: resume
+        return item
 
     def _embed_and_commit(
         self,
@@ -172,49 +227,72 @@ class Indexer:
         report: IndexReport,
         progress: Progress | None,
     ) -> None:
-        total = sum(len(p.chunks) for p in pending)
+        total = sum(item.characters for item in pending)
+        report.characters = sum(len(item.document.text) for item in pending)
         done = 0
-        batch: list[_Pending] = []
-        for item in pending:
-            batch.append(item)
-            if sum(len(p.chunks) for p in batch) >= self.commit_every or item is pending[-1]:
-                self._commit_batch(batch, manifest, index, report)
-                done += sum(len(p.chunks) for p in batch)
-                batch = []
-                if progress:
-                    progress(done, total)
+        if progress and pending:
+            progress(IndexProgress("embedding", 0, total, "characters"))
+        for batch in _slices(pending, self.commit_every):
+            self._commit_batch(batch, manifest, index, report)
+            done += sum(len(chunk.text) for part in batch for chunk in part.chunks)
+            if progress:
+                progress(IndexProgress("embedding", done, total, "characters"))
+        self._remembered.clear()
+
+    def _embed(self, units: Sequence[Chunk], report: IndexReport) -> np.ndarray:
+        """Vectors of ``units``; a text seen before in this run (or twice here) is embedded once."""
+        texts = [unit.text for unit in units]
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        known = {text: self._remembered[text] for text in texts if text in self._remembered}
+        fresh = [text for text in dict.fromkeys(texts) if text not in known]
+        if fresh:
+            known.update(zip(fresh, self.embedder.embed_passages(fresh), strict=True))
+            report.texts_embedded += len(fresh)
+            if len(self._remembered) + len(fresh) > _REMEMBERED_TEXTS:
+                self._remembered.clear()
+            self._remembered.update((text, known[text]) for text in fresh)
+        return np.vstack([known[text] for text in texts])
 
     def _commit_batch(
         self,
-        batch: list[_Pending],
+        batch: list[_Slice],
         manifest: Manifest,
         index: IndexStore,
         report: IndexReport,
     ) -> None:
         store = index.catalog
-        chunks = [chunk for item in batch for chunk in item.chunks]
-        sentences = [unit for item in batch for unit in sentence_units(item.document)]
-        # One call for both: the embedder batches them together.
-        embeddings = self.embedder.embed_passages([unit.text for unit in chunks + sentences])
+        chunks = [chunk for part in batch for chunk in part.chunks]
+        sentences = [unit for part in batch for unit in part.sentences()]
+        with report.timed("embed_chunks"):
+            chunk_vectors = self._embed(chunks, report)
+        with report.timed("embed_sentences"):
+            sentence_vectors = self._embed(sentences, report)
         report.passages_embedded += len(chunks)
         report.sentences_embedded += len(sentences)
-        # Text first, then vectors, then the manifest: until the manifest names a document,
-        # readers ignore its vectors, so a crash here leaves only leftovers for _repair.
-        for item in batch:
-            store.save_document(item.document, item.chunks)
-        index.vectors.add(chunks, embeddings[: len(chunks)])
-        index.sentences.add(sentences, embeddings[len(chunks) :])
+        # Text first, then vectors, then the manifest: readers use only the chunks the
+        # manifest names, so a crash here leaves only leftovers for _repair or the next run.
+        with report.timed("write_documents"):
+            for part in batch:
+                if part.start == part.item.first_chunk:  # the first slice of this run
+                    store.save_document(part.item.document, part.item.chunks)
+        with report.timed("write_vectors"):
+            if chunks:
+                index.vectors.add(chunks, chunk_vectors)
+            if sentences:
+                index.sentences.add(sentences, sentence_vectors)
         replaced: list[str] = []
         now = time.time()
-        for item in batch:
-            doc = item.document
+        for part in batch:
+            item, doc = part.item, part.item.document
             previous = manifest.documents.get(doc.source)
-            if previous is None:
-                report.added += 1
-            else:
-                report.updated += 1
-                if previous.doc_id != doc.doc_id:
-                    replaced.append(previous.doc_id)
+            if part.start == item.first_chunk and item.first_chunk == 0:
+                if previous is None:
+                    report.added += 1
+                else:
+                    report.updated += 1
+                    if previous.doc_id != doc.doc_id:
+                        replaced.append(previous.doc_id)
             manifest.documents[doc.source] = DocumentRecord(
                 source=doc.source,
                 doc_id=doc.doc_id,
@@ -224,10 +302,12 @@ class Indexer:
                 mtime_ns=item.mtime_ns,
                 title=doc.title,
                 language=doc.language,
-                chunks=len(item.chunks),
+                chunks=part.end,
                 indexed_at=now,
+                pending_chunks=len(item.chunks) - part.end,
             )
-        store.save_manifest(manifest)
+        with report.timed("commit"):
+            store.save_manifest(manifest)
         self._forget(replaced, index)
 
     def _repair(self, manifest: Manifest, index: IndexStore) -> int:

@@ -18,7 +18,7 @@ from rag.find.match import FindResult
 from rag.generation.base import Evidence, GenerationError, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
 from rag.generation.rewrite import Chat, is_follow_up, rewrite_question
-from rag.indexer import Indexer, IndexReport
+from rag.indexer import Indexer, IndexReport, Progress
 from rag.ingest.language import detect_question_language
 from rag.locate import locate_citations
 from rag.retrieval.answerability import THRESHOLD, confidence, features
@@ -89,9 +89,7 @@ class Assistant:
     def vectors(self) -> VectorStore:
         return self.store.vectors
 
-    def index(
-        self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
-    ) -> IndexReport:
+    def index(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
         report = Indexer(self.settings, self.embedder, self.store).run(
             rebuild=rebuild, progress=progress
         )

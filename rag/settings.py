@@ -39,9 +39,19 @@ class Settings(BaseSettings):
         1000, ge=100, description="Target chunk size in characters (about one paragraph)."
     )
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer generator.")
-    embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
+    embed_batch_size: int = Field(
+        32, ge=1, description="Texts per request to an embeddings server (RAG_EMBED_BASE_URL)."
+    )
     commit_every_chunks: int = Field(
-        256, ge=1, description="Chunks embedded between index commits (work kept if killed)."
+        64,
+        ge=1,
+        description="Chunks embedded between index commits: what becomes searchable (and is "
+        "kept if killed) at a time, even inside one long document.",
+    )
+    progress_every_s: float = Field(
+        10.0,
+        ge=0,
+        description="Seconds between `rag index` progress lines when stderr is no terminal.",
     )
 
     generator: str = Field("auto", description="extractive, llamacpp, openai, or auto.")
@@ -82,7 +92,10 @@ class Settings(BaseSettings):
 
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused.")
     max_document_chars: int = Field(
-        1_000_000, ge=1000, description="Files whose text is longer are skipped, with a reason."
+        10_000_000,
+        ge=1000,
+        description="Files whose text is longer are skipped, with a reason (a 1,000-page book "
+        "is about 3,000,000 characters).",
     )
 
     host: str = Field("127.0.0.1", description="Address the web app listens on.")

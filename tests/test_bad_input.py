@@ -54,6 +54,8 @@ def test_bad_files_are_skipped_with_reasons_and_good_ones_indexed(
 ):
     monkeypatch.setenv("RAG_CORPUS_DIR", str(bad_corpus))
     monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+    # The default cap (10,000,000) admits a 1,000-page book; a lower one shows the reason.
+    monkeypatch.setenv("RAG_MAX_DOCUMENT_CHARS", "1000000")
     assert main(["index", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     reasons = {item["source"]: item["reason"] for item in report["skipped"]}

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from rag.embedding import EmbeddingUnavailable
-from rag.embedding_http import OpenAIEmbedder, endpoint
+from rag.embedding.http import OpenAIEmbedder, endpoint
 from rag.indexer import Indexer
 from rag.pipeline import Assistant
 from rag.settings import Settings
@@ -106,12 +106,15 @@ def test_server_going_down_mid_run_resumes_on_the_next_run(tmp_path: Path):
     server = start_embeddings_server(port)
     client = OpenAIEmbedder(f"http://127.0.0.1:{port}", batch_size=4)
     try:
-        indexer = Indexer(settings, _KillServerAfter(client, server, calls=2), commit_every=3)
+        # Two calls a commit (chunks, then sentences): the server dies in the third commit.
+        indexer = Indexer(settings, _KillServerAfter(client, server, calls=4), commit_every=3)
         with pytest.raises(EmbeddingUnavailable, match=f"127.0.0.1:{port}"):
             indexer.run()
         server = start_embeddings_server(port)
         report = Indexer(settings, client, commit_every=3).run()
     finally:
         stop(server)
-    assert report.unchanged == 2 and report.added == 2  # two documents were committed before
+    # Committed before: doc0 whole and two chunks of doc1, which this run resumes.
+    assert report.unchanged == 1 and report.added == 2
+    assert report.passages_embedded == 16 - 6  # two commits of three chunks were kept
     assert report.documents == 4

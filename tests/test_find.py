@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rag.find.match import FindResult
+from rag.standalone import stands_alone
 
 SENTENCE = "La trajectoire de Huawei est un exemple."
 ENFORCEMENT = (
@@ -154,8 +155,10 @@ def test_find_reads_sentence_vectors_from_the_index(seed_assistant):
     assert seed_assistant.embedder.passages_embedded == before + 1  # the query only
     assert result.query.startswith("Which chip")
     document = next(iter(fresh.snapshot().documents.values()))
-    stored = fresh.store.sentences.vectors([f"{document.doc_id}:0"])
-    assert np.allclose(fresh.sentence_store.vectors(document)[0], stored[f"{document.doc_id}:0"])
+    # The first sentence that stands alone: fragments (the title) have no vector of their own.
+    n = next(i for i, (s, e) in enumerate(document.sentences) if stands_alone(document.text[s:e]))
+    stored = fresh.store.sentences.vectors([f"{document.doc_id}:{n}"])
+    assert np.allclose(fresh.sentence_store.vectors(document)[n], stored[f"{document.doc_id}:{n}"])
 
 
 def test_a_one_sentence_corpus_never_finds_by_meaning_alone(embedder):

@@ -129,3 +129,63 @@ def test_corrupted_manifest_is_a_clear_error(assistant: Assistant):
         Assistant(assistant.settings, embedder=assistant.embedder).snapshot()
     report = assistant.index(rebuild=True)
     assert report.documents == 2
+
+
+def test_long_document_is_searchable_while_indexed_and_resumes_after_a_crash(
+    tmp_path: Path, embedder
+):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    topics = ["volcans", "baleines", "glaciers", "comètes", "forêts", "rivières"]
+    paragraphs = [
+        f"Chapitre {n} : les {topic} sont étudiés depuis longtemps par les chercheurs. "
+        f"Ce chapitre décrit les {topic} observés pendant l'expédition numéro {n}."
+        for n, topic in enumerate(topics * 3)
+    ]
+    (corpus / "livre.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", chunk_chars=150)
+    # Two embedder calls a commit (chunks, then sentences): die during the third commit.
+    with pytest.raises(KeyboardInterrupt):
+        Indexer(settings, _CrashAfter(embedder, calls=5), commit_every=4).run()
+
+    reader = Assistant(settings, embedder=embedder)
+    snapshot = reader.snapshot()
+    record = snapshot.records["livre.txt"]
+    assert (record.chunks, record.pending_chunks) == (8, len(paragraphs) - 8)
+    document = snapshot.documents[record.doc_id]
+    assert len(snapshot.chunks) == 8  # only the committed part answers
+    end = max(chunk.end for chunk in snapshot.chunks.values())
+    assert all(e <= end for _, e in document.sentences)
+    hits = reader.retrieve("expédition numéro 1 baleines", k=3)
+    assert "expédition numéro 1." in hits[0].chunk.text
+    assert all(p.chunk.chunk_id in snapshot.chunks for p in reader.retrieve("comètes", k=50))
+
+    # The next run embeds only what was not committed, and the document is whole.
+    before = embedder.passages_embedded
+    report = reader.index()
+    assert report.passages_embedded == len(paragraphs) - 8
+    assert report.updated == report.added == 0  # the same version, resumed
+    # Each chunk here is one paragraph of two sentences: nothing of the first part again.
+    assert embedder.passages_embedded - before == 3 * (len(paragraphs) - 8)
+    whole = reader.snapshot().records["livre.txt"]
+    assert (whole.chunks, whole.pending_chunks) == (len(paragraphs), 0)
+    assert reader.vectors.count() == len(paragraphs)
+    assert (
+        "expédition numéro 16."
+        in reader.retrieve("expédition numéro 16 rivières", k=1)[0].chunk.text
+    )
+
+
+def test_too_long_document_is_skipped_with_its_size(tmp_path: Path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "long.txt").write_text("Une phrase assez longue pour compter. " * 100, "utf-8")
+    (corpus / "short.txt").write_text("Une phrase courte.", "utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_document_chars=1000)
+    report = Indexer(settings, embedder).run()
+    assert report.documents == 1
+    assert [s.source for s in report.skipped] == ["long.txt"]
+    assert "3,800 characters > 1,000" in report.skipped[0].reason
+    assert "RAG_MAX_DOCUMENT_CHARS" in report.skipped[0].reason
+    # The default admits a 1,000-page book (about 3 million characters).
+    assert Settings().max_document_chars >= 3_000_000

@@ -15,6 +15,7 @@ import pytest
 
 from rag.pipeline import Assistant
 from rag.settings import Settings
+from rag.standalone import stands_alone
 from rag.store.registry import open_index_store
 from rag.store.snapshot import IndexSnapshot
 from rag.types import unit_id
@@ -93,11 +94,13 @@ def _assert_consistent(settings: Settings, embedder) -> None:
         ids = [f"{record.doc_id}:{i}" for i in range(record.chunks)]
         assert len(collection.get(ids=ids, include=[])["ids"]) == record.chunks
         assert sum(c.doc_id == record.doc_id for c in snapshot.chunks.values()) == record.chunks
-        sentences = len(snapshot.documents[record.doc_id].sentences)
-        assert (
-            len(store.sentences.vectors([unit_id(record.doc_id, n) for n in range(sentences)]))
-            == sentences
-        )
+        document = snapshot.documents[record.doc_id]
+        alone = [
+            unit_id(record.doc_id, n)
+            for n, (s, e) in enumerate(document.sentences)
+            if stands_alone(document.text[s:e])
+        ]
+        assert len(store.sentences.vectors(alone)) == len(alone)
     reader = Assistant(settings, embedder=embedder)
     reader._store = store
     for passage in reader.retrieve("Que sait-on des volcans et des glaciers ?", k=20):

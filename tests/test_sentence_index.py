@@ -13,6 +13,7 @@ import pytest
 from rag.pipeline import Assistant
 from rag.retrieval.hybrid import retrieve
 from rag.settings import Settings
+from rag.standalone import stands_alone
 from rag.store.manifest import DocumentRecord
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Chunk, Document, unit_id
@@ -31,7 +32,56 @@ def assistant(tmp_path: Path, embedder) -> Assistant:
 
 
 def _sentence_count(assistant: Assistant) -> int:
-    return sum(len(d.sentences) for d in assistant.snapshot().documents.values())
+    """Sentences that stand alone: each has a vector of its own in the index."""
+    return sum(
+        stands_alone(d.text[s:e])
+        for d in assistant.snapshot().documents.values()
+        for s, e in d.sentences
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        ("Installez le paquet.", True),
+        ("Les chats dorment seize heures par jour.", True),
+        ("(1)", False),
+        (". . . .", False),
+        ("paquet", False),
+        ("Chapitre 3", False),
+        ("— Voir aussi —", False),
+    ],
+)
+def test_which_sentences_stand_alone(text: str, alone: bool):
+    assert stands_alone(text) is alone
+
+
+def test_fragments_get_no_vector_and_find_still_works(tmp_path: Path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "guide.txt").write_text(
+        "Sommaire\n\n(1)\n\nLes chats dorment seize heures par jour.\n\n"
+        ". . . .\n\nIls chassent surtout la nuit.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder)
+    report = assistant.index()
+    document = assistant.snapshot().document_by_source("guide.txt")
+    assert document is not None
+    texts = [document.text[s:e] for s, e in document.sentences]
+    assert report.sentences_embedded == 2 < len(texts)
+    ids = [unit_id(document.doc_id, n) for n in range(len(texts))]
+    stored = assistant.store.sentences.vectors(ids)
+    assert {texts[ids.index(i)] for i in stored} == {
+        "Les chats dorment seize heures par jour.",
+        "Ils chassent surtout la nuit.",
+    }
+    before = embedder.passages_embedded
+    found = assistant.find("Sommaire")  # verbatim still finds a fragment
+    assert found.found and found.matches[0].kind == "exact"
+    translated = assistant.find("Cats sleep sixteen hours a day.")  # and meaning the rest
+    assert translated.found and "seize heures" in translated.matches[0].quote
+    assert embedder.passages_embedded - before == 1  # only the query: no fragment embedded
 
 
 def test_every_sentence_is_stored_and_leaves_with_its_document(assistant: Assistant):

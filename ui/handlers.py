@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +10,7 @@ import gradio as gr
 
 from rag.drafting import unexpected
 from rag.generation.base import GenerationError
-from rag.indexer import IndexReport
+from rag.indexer import IndexProgress, IndexReport, Progress
 from rag.pipeline import QuestionError
 from rag.store.errors import IndexProblem
 from ui import panels
@@ -33,9 +33,10 @@ def _api_error(error: Exception, what: str) -> gr.Error:
     return gr.Error(f"{unexpected(error, what)}; the server log has the details")
 
 
-def _progress(progress: gr.Progress) -> Callable[[int, int], None]:
-    def update(done: int, total: int) -> None:
-        progress((done, max(total, 1)), desc="Embedding", unit="chunks")
+def _progress(progress: gr.Progress) -> Progress:
+    # Gradio draws the bar and its time left from these counts (files read, characters embedded).
+    def update(step: IndexProgress) -> None:
+        progress((step.done, max(step.total, 1)), desc=step.stage.capitalize(), unit=step.unit)
 
     return update
 

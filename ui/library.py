@@ -6,17 +6,15 @@ import re
 import shutil
 import threading
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.indexer import IndexReport
+from rag.indexer import IndexReport, Progress
 from rag.ingest.health import document_health
 from rag.pipeline import Assistant
 from rag.store.errors import IndexProblem
 
-Progress = Callable[[int, int], None]
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
 _MAX_NAME = 120
 
@@ -78,6 +76,7 @@ class Library:
                     "title": r.title,
                     "language": r.language,
                     "chunks": r.chunks,
+                    "pending_chunks": r.pending_chunks,
                     "indexed_at": r.indexed_at,
                     "status": "indexed",
                     "health": health.summary() if health else "",

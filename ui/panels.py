@@ -121,12 +121,15 @@ def documents_html(rows: list[dict[str, Any]]) -> str:
                 f'<td colspan="4">not indexed: {esc(row["error"])}</td></tr>'
             )
             continue
+        pending = int(row.get("pending_chunks", 0))
+        # A long document answers from its committed chunks while the rest is embedded.
+        status = f"searchable, {pending} chunks to go" if pending else "indexed"
         body.append(
             f"<tr><td>{cite_link(row['source'], row['source'], 0, 0, 'Open in the viewer')}"
             f'<div class="rag-doc-title">{esc(row["title"])}</div>'
             f"{_health_html(row)}</td>"
             f"<td>{esc(row['language'])}</td><td>{int(row['chunks'])}</td>"
-            f"<td>{esc(_when(row['indexed_at']))}</td><td>indexed</td></tr>"
+            f"<td>{esc(_when(row['indexed_at']))}</td><td>{status}</td></tr>"
         )
     return (
         '<div class="rag-table-wrap"><table class="rag-docs"><thead><tr><th>Document</th>'

@@ -16,9 +16,7 @@ from rag.settings import Settings
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     assistant = open_assistant(settings, build_if_missing=False)
     started = time.time()
-    report = run_index(
-        assistant, rebuild=args.rebuild, progress=not args.json and sys.stderr.isatty()
-    )
+    report = run_index(assistant, rebuild=args.rebuild)
     health = _indexed_health(assistant, started) if report.added + report.updated else []
     if args.json:
         emit({**report.to_json(), "health": [h.to_json() for h in health]})

@@ -56,15 +56,18 @@ def open_assistant(settings: Settings, build_if_missing: bool = True) -> Assista
             f"No index at {settings.index_dir}; building it from {settings.corpus_dir} first.",
             file=sys.stderr,
         )
-        report = run_index(assistant, progress=sys.stderr.isatty())
+        report = run_index(assistant)
         if report.documents == 0:
             raise UserError(f"no readable documents in {settings.corpus_dir}")
     return assistant
 
 
-def run_index(assistant: Assistant, rebuild: bool = False, progress: bool = True) -> IndexReport:
-    update, close = progress_bar(progress)
+def run_index(assistant: Assistant, rebuild: bool = False) -> IndexReport:
+    """Index with progress on stderr (also under ``--json``: stdout carries only the result)."""
+    from rag.cli.progress import ProgressDisplay
+
+    display = ProgressDisplay(sys.stderr, every_s=assistant.settings.progress_every_s)
     try:
-        return assistant.index(rebuild=rebuild, progress=update)
+        return assistant.index(rebuild=rebuild, progress=display)
     finally:
-        close()
+        display.close()

@@ -84,7 +84,7 @@ def measure_throughput(
     shutil.rmtree(work, ignore_errors=True)
     corpus = write_documents(documents, work / "corpus")
     index_settings = settings.model_copy(update={"corpus_dir": corpus, "index_dir": work / "index"})
-    embedder = E5Embedder(batch_size=settings.embed_batch_size)
+    embedder = E5Embedder()
     embedder.embed_passages(["warm-up"])  # loading the model is neither side's per-text cost
     started = time.perf_counter()
     report = Indexer(index_settings, embedder).run()

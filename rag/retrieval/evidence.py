@@ -9,6 +9,7 @@ import numpy as np
 from rag.embedding import Embedder
 from rag.generation.base import Evidence
 from rag.retrieval.lexical import tokenize
+from rag.standalone import stands_alone
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Passage, unit_id
 
@@ -59,7 +60,8 @@ def score_sentences(
     question_vector: np.ndarray,
     passages: list[Passage],
 ) -> list[Evidence]:
-    """Every sentence of the passages, scored by similarity to the question, best first."""
+    """Every sentence of the passages that stands alone (the index holds a vector for each),
+    scored by similarity to the question, best first."""
     ids: list[str] = []
     spans: list[tuple[int, int]] = []
     texts: list[str] = []
@@ -68,7 +70,7 @@ def score_sentences(
         chunk = passage.chunk
         document = snapshot.documents[chunk.doc_id]
         for n, (start, end) in enumerate(document.sentences):
-            if start >= chunk.start and end <= chunk.end:
+            if start >= chunk.start and end <= chunk.end and stands_alone(document.text[start:end]):
                 ids.append(unit_id(chunk.doc_id, n))
                 spans.append((start, end))
                 texts.append(document.text[start:end])

@@ -25,8 +25,15 @@ class DocumentRecord:
     mtime_ns: int
     title: str
     language: str
-    chunks: int
+    chunks: int  # committed so far: these answer queries
     indexed_at: float
+    # Chunks of this version not committed yet: a long document answers from its first
+    # chunks while the rest is embedded, and the next run resumes where this one stopped.
+    pending_chunks: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.pending_chunks == 0
 
 
 @dataclass

