@@ -106,9 +106,14 @@ def _claims(answer: str) -> list[_Claim]:
 
 
 def _resemblance(claim: str, quote: Quote) -> float:
+    """How well the quote matches the claim, scaled by how much of the claim it covers.
+
+    ``partial_ratio`` alone gives 100 to any fragment found inside the claim: a lone ":" or
+    "paquet" beat the sentence itself whenever the claim had a lead-in ("D'après X : …")."""
     from rapidfuzz import fuzz
 
-    return float(fuzz.partial_ratio(quote.text, claim))
+    coverage = min(1.0, len(quote.text) / max(1, len(claim.strip())))
+    return float(fuzz.partial_ratio(quote.text, claim)) * (0.5 + 0.5 * coverage)
 
 
 def cite(

@@ -48,3 +48,16 @@ def test_verify_rejects_a_quote_that_is_not_at_its_offsets(seed_assistant):
     source = next(iter(snapshot.records))
     with pytest.raises(CitationMismatch):
         verify(snapshot, [Citation(1, source, 0, 5, "Hello")])
+
+
+def test_a_fragment_inside_the_claim_does_not_beat_the_sentence_it_is_part_of():
+    from rag.citations import _resemblance
+    from rag.generation.cite import Quote
+
+    claim = "D'après debian-faq.fr.pdf : Le paquet est construit avec dpkg-buildpackage."
+    sentence = Quote(1, "a", 0, 52, "Le paquet est construit avec dpkg-buildpackage.", 0)
+    fragment = Quote(1, "a", 53, 59, "paquet", 1)
+    colon = Quote(1, "a", 60, 61, ":", 2)
+    score = _resemblance(claim, sentence)
+    assert score > _resemblance(claim, fragment)
+    assert score > _resemblance(claim, colon)
