@@ -100,9 +100,17 @@ class Drafter:
 
         def load() -> None:
             try:
-                _ = self.generator
+                generator = self.generator
+                # Reading the instructions' prefix (~250 tokens, seconds on a CPU) now, for
+                # both answer languages, spares the first question of each language that wait.
+                prime = getattr(generator, "prime", None)
+                if prime is not None:
+                    for language in ("fr", "en"):
+                        prime(language)
             except GenerationError as error:
                 log.warning("the LLM could not be loaded: %s", error)
+            except Exception as error:  # a background thread has no caller to tell
+                log.warning("%s", unexpected(error, "loading the LLM"))
 
         thread = threading.Thread(target=load, name="rag-load-llm", daemon=True)
         thread.start()
