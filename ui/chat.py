@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -18,6 +19,9 @@ Messages = list[dict[str, Any]]
 Turns = list[tuple[str, str]]
 ChatUpdate = tuple[Messages, Turns, str]
 USER_ERRORS = (QuestionError, GenerationError, IndexProblem)
+# Each update re-renders the whole message, quote included: token by token, its citation links
+# were replaced faster than a reader (or a browser test) could click them while the LLM wrote.
+DRAFT_REFRESH_S = 1.0
 
 EXAMPLES = [
     "Qui est le PDG d'OpenAI cité dans l'article ?",
@@ -45,6 +49,7 @@ def chat_handler(services: Services) -> Callable[[str, Messages, Turns], Iterato
         partial = ""
         quoted: Answer | None = None  # the checked extractive answer, shown while the LLM writes
         answer: Answer | None = None
+        shown_at = 0.0  # when the draft was last shown
         try:
             for piece in services.answer_stream(message, turns):
                 if isinstance(piece, Answer) and piece.provisional:
@@ -55,7 +60,11 @@ def chat_handler(services: Services) -> Callable[[str, Messages, Turns], Iterato
                     break
                 else:
                     partial += piece
-                    yield show(quoted_html(quoted, partial) if quoted else pending_html(partial))
+                    if time.monotonic() - shown_at >= DRAFT_REFRESH_S:
+                        shown_at = time.monotonic()
+                        yield show(
+                            quoted_html(quoted, partial) if quoted else pending_html(partial)
+                        )
         except USER_ERRORS as error:
             yield show(error_html(str(error)))
             return
