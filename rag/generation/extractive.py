@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from rag.chunking import leads_on
+from rag.citations import MARKER
 from rag.generation.base import Evidence, GenerationRequest
 
 # Questions asking to explain rather than name something get the sentence after the best one
@@ -35,6 +37,8 @@ def select_sentences(request: GenerationRequest) -> list[Evidence]:
     # Evidence holds every sentence of the retrieved passages, so the nearest later one in the
     # same passage is the next sentence of the document.
     if following is not None and following.passage_number == best.passage_number:
+        if leads_on(best.text):
+            return [best, following]
         close = following.score >= best.score - _FOLLOW_UP_MARGIN
         short = len(following.text) <= _SHORT_SENTENCE
         if close and (short or _OPEN_QUESTION.search(request.question)):
@@ -56,5 +60,8 @@ class ExtractiveGenerator:
         source = chosen[0].source
         yield _LEAD[language].format(source=source)
         for evidence in chosen:
-            quote = f"{_OPEN_QUOTE[language]}{evidence.text}{_CLOSE_QUOTE[language]}"
+            # A document's own "[19]" (a footnote reference) would read as a citation marker:
+            # the shown quote leaves it out; the citation keeps the verbatim text.
+            text = re.sub(r"\s*" + MARKER.pattern, "", evidence.text)
+            quote = f"{_OPEN_QUOTE[language]}{text}{_CLOSE_QUOTE[language]}"
             yield f" {quote} [{evidence.passage_number}]"
