@@ -163,18 +163,33 @@ def split_sentences(text: str, language: str = "en", verbatim: tuple[Span, ...] 
     return spans
 
 
-def chunk_spans(sentences: list[Span], chunk_chars: int) -> list[Span]:
-    """Group consecutive sentences into spans of about ``chunk_chars`` characters."""
+def leads_on(sentence: str) -> bool:
+    """True for a sentence whose answer is what follows it: a heading or FAQ entry asking a
+    question ("8.4 Comment afficher la liste des fichiers ?"), or a line introducing a command
+    or a list ("…le système chroot local de pbuilder doit être initialisé :")."""
+    return sentence.rstrip().endswith((":", "?", "："))
+
+
+def chunk_spans(sentences: list[Span], chunk_chars: int, text: str = "") -> list[Span]:
+    """Group consecutive sentences into spans of about ``chunk_chars`` characters.
+
+    With ``text``, a sentence that leads on (see ``leads_on``) stays in the chunk of what it
+    introduces, up to twice the size: cut after it, the command or answer it announces lands
+    in another chunk, and the chunk that matches the question holds no answer."""
     chunks: list[Span] = []
     start: int | None = None
     end = 0
+    previous = (0, 0)
     for s_start, s_end in sentences:
         if start is not None and s_end - start > chunk_chars:
-            chunks.append((start, end))
-            start = None
+            held = bool(text) and leads_on(text[previous[0] : previous[1]])
+            if not held or s_end - start > 2 * chunk_chars:
+                chunks.append((start, end))
+                start = None
         if start is None:
             start = s_start
         end = s_end
+        previous = (s_start, s_end)
     if start is not None:
         chunks.append((start, end))
     return chunks
@@ -193,7 +208,7 @@ def chunk_document(document: Document, chunk_chars: int) -> tuple[Document, list
             end=end,
             text=document.text[start:end],
         )
-        for i, (start, end) in enumerate(chunk_spans(sentences, chunk_chars))
+        for i, (start, end) in enumerate(chunk_spans(sentences, chunk_chars, document.text))
     ]
     return with_sentences, chunks
 

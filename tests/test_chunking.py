@@ -72,3 +72,18 @@ def test_offsets_always_match_text(text: str, size: int, language: str):
     # Nothing but whitespace is left out of the chunks.
     covered = "".join(chunk.text for chunk in chunks)
     assert "".join(covered.split()) == "".join(text.split())
+
+
+def test_a_sentence_introducing_a_command_stays_in_the_chunk_of_the_command():
+    from rag.chunking import chunk_spans, split_sentences
+
+    intro = "D'abord, le système chroot local de pbuilder doit être initialisé :"
+    text = "Une phrase de contexte assez longue pour remplir le morceau. " * 2 + intro
+    text += "\n\n$ sudo pbuilder create\n\nEnsuite, on construit le paquet."
+    sentences = split_sentences(text, "fr")
+    limit = text.index(intro) + len(intro) + 5  # the command would overflow the chunk
+    plain = chunk_spans(sentences, limit)
+    held = chunk_spans(sentences, limit, text)
+    assert any(text[s:e].endswith(intro) for s, e in plain)  # cut right after the colon
+    chunk = next(text[s:e] for s, e in held if intro in text[s:e])
+    assert "sudo pbuilder create" in chunk
