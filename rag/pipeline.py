@@ -376,12 +376,13 @@ class Assistant:
                 snapshot,
                 abstractive_bullets(generator, by_source, candidates, bullets, language, supports),
             )
-        except GenerationError as error:
-            note = f"{error}; kept the briefing quoted from the documents"
-            yield replace(extractive, warnings=(*extractive.warnings, note), extractive=extractive)
-            return
-        except Exception as error:
-            note = f"{unexpected(error, 'the LLM briefing')}; kept the briefing quoted"
+        except Exception as error:  # whatever the LLM did, the quoted briefing stands
+            reason = (
+                error
+                if isinstance(error, GenerationError)
+                else unexpected(error, "the LLM briefing")
+            )
+            note = f"{reason}; kept the briefing quoted from the documents"
             yield replace(extractive, warnings=(*extractive.warnings, note), extractive=extractive)
             return
         yield Briefing(tuple(chosen), sources, generator.name, language, extractive=extractive)
