@@ -168,8 +168,9 @@ class LlamaCppGenerator:
 
     def load(self) -> None:
         """Load the model now (seconds) rather than at the first question."""
-        s = self.settings
-        _load(str(self.path), s.llm_context, default_threads(s.llm_threads))
+        # Through model(): lru_cache keys on the arguments as passed, so a call leaving out
+        # prompt_lookup loaded a second copy of the model on the first question.
+        self.model()
 
     def generate(self, request: GenerationRequest) -> Iterator[str]:
         s = self.settings

@@ -233,3 +233,15 @@ def test_the_second_question_reuses_the_cached_prefix(
     first_token("What did Lin Jian say?", "en", seed_passages[2:4])
     # Back to English after French: the saved English state was loaded, not read again.
     assert generator.last_reused_tokens >= english
+
+
+def test_loading_at_start_up_is_the_model_the_questions_use(
+    small_model: Path, llama_cpp_installed: None
+) -> None:
+    from rag.generation.llamacpp import LlamaCppGenerator, _load
+
+    generator = LlamaCppGenerator(_settings(gguf_path=small_model, llm_context=640))
+    generator.load()
+    loaded = _load.cache_info().currsize
+    assert generator.model() is generator.model()
+    assert _load.cache_info().currsize == loaded  # the first question loads no second copy
