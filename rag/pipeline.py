@@ -5,7 +5,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -48,6 +48,20 @@ def clean_question(question: str, max_chars: int) -> str:
             "(setting RAG_MAX_QUESTION_CHARS)"
         )
     return cleaned
+
+
+Sources = Collection[str] | None
+"""Document paths (``source``) a question is limited to; None or empty: every document."""
+
+
+def document_filter(snapshot: IndexSnapshot, sources: Sources) -> frozenset[str] | None:
+    """The filter as retrieval takes it; a path that is not indexed is the user's error."""
+    allowed = frozenset(sources or ())
+    unknown = sorted(allowed - snapshot.records.keys())
+    if unknown:
+        known = ", ".join(sorted(snapshot.records)[:10])
+        raise QuestionError(f"no indexed document '{unknown[0]}' (indexed: {known})")
+    return allowed or None
 
 
 @dataclass(frozen=True)
@@ -102,19 +116,24 @@ class Assistant:
             self._snapshot = IndexSnapshot.load(self.store, self.settings.chunk_chars)
         return self._snapshot
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
+    def retrieve(
+        self, question: str, k: int | None = None, sources: Sources = None
+    ) -> list[Passage]:
         question = clean_question(question, self.settings.max_question_chars)
         vector = self.embedder.embed_query(question)
-        return retrieve(self.snapshot(), question, vector, k or self.settings.top_k)
+        snapshot = self.snapshot()
+        allowed = document_filter(snapshot, sources)
+        return retrieve(snapshot, question, vector, k or self.settings.top_k, allowed)
 
     def evidence(
-        self, question: str, snapshot: IndexSnapshot | None = None
+        self, question: str, snapshot: IndexSnapshot | None = None, sources: Sources = None
     ) -> tuple[list[Passage], list[Evidence], dict[str, float]]:
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         vector = self.embedder.embed_query(question)
         snapshot = snapshot or self.snapshot()
-        passages = retrieve(snapshot, question, vector, self.settings.top_k)
+        allowed = document_filter(snapshot, sources)
+        passages = retrieve(snapshot, question, vector, self.settings.top_k, allowed)
         retrieved = time.perf_counter()
         evidence = score_sentences(snapshot, self.sentence_vectors, question, vector, passages)
         timings = {
@@ -155,7 +174,9 @@ class Assistant:
             rewritten = rewrite_question(question, history, language, None)
         return clean_question(rewritten, self.settings.max_question_chars)
 
-    def ask_stream(self, question: str, history: tuple[Turn, ...] = ()) -> Iterator[str | Answer]:
+    def ask_stream(
+        self, question: str, history: tuple[Turn, ...] = (), sources: Sources = None
+    ) -> Iterator[str | Answer]:
         """Everything the user sees of one answer, in order: with an LLM, the quoted answer
         (``provisional``) as soon as it is checked, then the LLM's draft in pieces as it is
         written; always last, the final verified ``Answer``."""
@@ -166,7 +187,7 @@ class Assistant:
         def work() -> None:
             try:
                 outcome["answer"] = self.ask(
-                    question, history, on_token=pieces.put, on_quoted=pieces.put
+                    question, history, on_token=pieces.put, on_quoted=pieces.put, sources=sources
                 )
             except BaseException as error:  # re-raised in the caller's thread below
                 outcome["error"] = error
@@ -182,8 +203,10 @@ class Assistant:
             raise outcome["error"]
         yield outcome["answer"]
 
-    def _prepare(self, standalone: str, snapshot: IndexSnapshot) -> _Prepared:
-        passages, evidence, timings = self.evidence(standalone, snapshot)
+    def _prepare(
+        self, standalone: str, snapshot: IndexSnapshot, sources: Sources = None
+    ) -> _Prepared:
+        passages, evidence, timings = self.evidence(standalone, snapshot, sources)
         score = 0.0
         if evidence:
             best = evidence[0]
@@ -199,6 +222,7 @@ class Assistant:
         history: tuple[Turn, ...] = (),
         on_token: Callable[[str], None] | None = None,
         on_quoted: Callable[[Answer], None] | None = None,
+        sources: Sources = None,
     ) -> Answer:
         """Answer one question with verified citations, or decline when the documents don't say.
 
@@ -206,7 +230,7 @@ class Assistant:
         ``on_quoted`` (marked ``provisional``) before the LLM starts, ``on_token`` receives the
         LLM's draft as it is written, and the returned answer is the verified LLM answer (or
         the quoted one, when the LLM fails or is unsupported), with the quoted one as its
-        ``extractive``.
+        ``extractive``. ``sources`` (document paths) limits the answer to those documents.
         """
         started = time.perf_counter()
         warnings: list[str] = []
@@ -214,6 +238,7 @@ class Assistant:
         language = detect_question_language(question)
         # A writer may commit mid-question: every step below reads this one snapshot.
         snapshot = self.snapshot()
+        sources = document_filter(snapshot, sources)  # an unknown path fails before any work
 
         def answer(
             drafted: Drafted | None, prepared: _Prepared, since: float, **extra: Any
@@ -257,7 +282,9 @@ class Assistant:
         # keep the user waiting for the model before seeing anything.
         uses_llm = self.drafter.uses_llm
         quick = self._prepare(
-            self.standalone(question, history, language, warnings, use_llm=False), snapshot
+            self.standalone(question, history, language, warnings, use_llm=False),
+            snapshot,
+            sources,
         )
         quoting = time.perf_counter()
         quoted = self.drafter.quote(request(quick), snapshot) if quick.answerable else None
@@ -279,7 +306,7 @@ class Assistant:
         if history:
             standalone = self.standalone(question, history, language, warnings)
             if standalone != quick.standalone:  # the LLM read the follow-up differently
-                prepared = self._prepare(standalone, snapshot)
+                prepared = self._prepare(standalone, snapshot, sources)
         if not prepared.answerable:
             if quoted_answer.answerable:  # the quote stands; the LLM's reading found nothing
                 return replace(quoted_answer, warnings=tuple(warnings), extractive=quoted_answer)

@@ -12,6 +12,7 @@ import gradio as gr
 from rag.pipeline import Assistant
 from rag.settings import Settings
 from ui import handlers
+from ui import scope as scope_ui
 from ui.chat import EXAMPLES, chat_handler
 from ui.library import Library
 from ui.services import Services
@@ -93,6 +94,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                         )
                         send = gr.Button("Ask", variant="primary", scale=1, min_width=70)
                         clear = gr.Button("New chat", scale=1, min_width=90)
+                    with gr.Row(elem_id="rag-scope-row"):
+                        sources = scope_ui.filter_box()
                     with gr.Row(elem_classes="rag-examples", elem_id="rag-examples"):
                         examples = [gr.Button(q, size="sm", min_width=120) for q in EXAMPLES]
                 with gr.Tab("Find a quote", id="find", elem_id="rag-tab-find"):
@@ -137,14 +140,14 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         api_result = gr.JSON(visible=False)
         api_trigger = gr.Button(visible=False)
 
-        library_views = [docs, scope, doomed, status]
+        library_views = [docs, scope, doomed, status, sources]
         chat = chat_handler(services)
         ask_events: dict[str, Any] = {"concurrency_id": "ask", "concurrency_limit": ASK_LIMIT}
         ui_only: dict[str, Any] = {"api_visibility": "private"}
         for trigger in (question.submit, send.click):
             trigger(
                 chat,
-                [question, chatbot, turns],
+                [question, chatbot, turns, sources],
                 [chatbot, turns, question],
                 **ask_events,
                 **ui_only,
@@ -152,7 +155,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         for button, text in zip(examples, EXAMPLES, strict=True):
             button.click(
                 chat,
-                [gr.State(text), chatbot, turns],
+                [gr.State(text), chatbot, turns, sources],
                 [chatbot, turns, question],
                 **ask_events,
                 **ui_only,

@@ -31,8 +31,10 @@ EXAMPLES = [
 ]
 
 
-def chat_handler(services: Services) -> Callable[[str, Messages, Turns], Iterator[ChatUpdate]]:
-    def chat(message: str, history: Messages, turns: Turns) -> Iterator[ChatUpdate]:
+def chat_handler(services: Services) -> Callable[..., Iterator[ChatUpdate]]:
+    def chat(
+        message: str, history: Messages, turns: Turns, sources: list[str] | None = None
+    ) -> Iterator[ChatUpdate]:
         message = (message or "").strip()
         history, turns = list(history or []), list(turns or [])
         if not message:
@@ -51,7 +53,7 @@ def chat_handler(services: Services) -> Callable[[str, Messages, Turns], Iterato
         answer: Answer | None = None
         shown_at = 0.0  # when the draft was last shown
         try:
-            for piece in services.answer_stream(message, turns):
+            for piece in services.answer_stream(message, turns, list(sources or []) or None):
                 if isinstance(piece, Answer) and piece.provisional:
                     quoted = piece
                     yield show(quoted_html(quoted))

@@ -15,6 +15,7 @@ from rag.pipeline import QuestionError
 from rag.store.errors import IndexProblem
 from ui import panels
 from ui.library import Library, UploadOutcome
+from ui.scope import filter_update
 from ui.services import Services
 from ui.viewer import parse_request, source_html
 
@@ -67,10 +68,11 @@ class Handlers:
 
     # -- API endpoints (typed: gr.api derives the client's schema from the hints) -------------
 
-    def ask(self, question: str) -> dict[str, Any]:
-        """Answer a question over the indexed documents; the JSON of `rag ask --json`."""
+    def ask(self, question: str, sources: list[str] | None = None) -> dict[str, Any]:
+        """Answer a question over the indexed documents (only ``sources``, document paths, when
+        given); the JSON of `rag ask --json`."""
         try:
-            return self.services.ask(question)
+            return self.services.ask(question, sources or None)
         except Exception as error:
             raise _api_error(error, "answering") from error
 
@@ -150,8 +152,9 @@ class Handlers:
     def status_line(self) -> str:
         return panels.status_html(self.services.health(), self.warning)
 
-    def library_views(self) -> tuple[str, Any, Any, str]:
-        """Documents table, briefing scope, delete choices and status line, after any change."""
+    def library_views(self) -> tuple[Any, ...]:
+        """Documents table, briefing scope, delete choices, status line and the chat's document
+        filter, after any change."""
         rows = self.library.documents()
         sources = [r["source"] for r in rows if r["status"] == "indexed"]
         return (
@@ -159,6 +162,7 @@ class Handlers:
             gr.update(choices=[ALL_DOCUMENTS, *sources]),
             gr.update(choices=sources, value=None),
             self.status_line(),
+            filter_update(sources),
         )
 
     def upload_page(self, files: list[str] | None, progress: gr.Progress = gr.Progress()):  # noqa: B008

@@ -29,13 +29,19 @@ class Services:
 
     # -- chat ------------------------------------------------------------------------------
 
-    def answer_stream(self, question: str, turns: list[tuple[str, str]]) -> Iterator[str | Answer]:
-        """Text pieces as they are written, then the final verified Answer."""
+    def answer_stream(
+        self,
+        question: str,
+        turns: list[tuple[str, str]],
+        sources: list[str] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text pieces as they are written, then the final verified Answer; from ``sources``
+        (document paths) only when given."""
         history = tuple(Turn(q, a) for q, a in turns[-HISTORY_TURNS:])
-        yield from self.assistant.ask_stream(question, history=history)
+        yield from self.assistant.ask_stream(question, history=history, sources=sources)
 
-    def ask(self, question: str) -> dict[str, Any]:
-        return self.assistant.ask(question).to_json()
+    def ask(self, question: str, sources: list[str] | None = None) -> dict[str, Any]:
+        return self.assistant.ask(question, sources=sources).to_json()
 
     # -- find and brief --------------------------------------------------------------------
 

@@ -96,6 +96,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             history,
             on_token=None if args.json else on_token,
             on_quoted=None if args.json else _print_answer,
+            sources=args.source,
         )
         if args.json:
             emit(answer.to_json())
@@ -126,7 +127,7 @@ def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     assistant = open_assistant(settings)
     for question in args.questions:
-        passages = assistant.retrieve(question, k=args.k)
+        passages = assistant.retrieve(question, k=args.k, sources=args.source)
         if args.json:
             emit({"question": question, "passages": [p.to_json() for p in passages]})
         else:

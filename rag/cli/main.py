@@ -21,6 +21,7 @@ from rag.cli.commands import (
     cmd_show,
 )
 from rag.cli.common import UserError, quiet_libraries
+from rag.cli.scope import add_source_filter
 from rag.settings import Settings
 
 
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="treat the questions as one conversation: later ones may be follow-ups",
     )
+    add_source_filter(ask)
     ask.set_defaults(run=cmd_ask)
 
     retrieve = commands.add_parser("retrieve", help="show the passages retrieved for questions")
@@ -54,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--k", type=int, default=None, help="number of passages (default RAG_TOP_K)"
     )
     retrieve.add_argument("--json", action="store_true", help="one JSON object per question")
+    add_source_filter(retrieve)
     retrieve.set_defaults(run=cmd_retrieve)
 
     find = commands.add_parser(

@@ -7,6 +7,7 @@ from collections.abc import Collection
 import numpy as np
 
 from rag.retrieval.fusion import convex_fusion
+from rag.store.base import VectorStore
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Passage
 
@@ -27,12 +28,27 @@ def _committed(hits: list[tuple[str, float]], known: Collection[str]) -> list[tu
     return [(unit_id, score) for unit_id, score in hits if unit_id in known]
 
 
+def _search(
+    store: VectorStore, vector: np.ndarray, k: int, sources: frozenset[str] | None
+) -> list[tuple[str, float]]:
+    # The filter goes inside the vector search: filtering its top k afterwards would leave
+    # fewer than k hits whenever other documents rank higher.
+    return store.search(vector, k) if sources is None else store.search(vector, k, sources)
+
+
 def _dense_scores(
-    snapshot: IndexSnapshot, query_vector: np.ndarray, fetch: int
+    snapshot: IndexSnapshot,
+    query_vector: np.ndarray,
+    fetch: int,
+    sources: frozenset[str] | None = None,
 ) -> tuple[dict[str, float], dict[str, float], float | None]:
     """Chunk hits, each hit chunk's best sentence, and the lowest sentence score fetched."""
-    chunk_hits = _committed(snapshot.vectors.search(query_vector, fetch + 10), snapshot.chunks)
-    sentence_hits = snapshot.sentences.search(query_vector, _SENTENCES_PER_CANDIDATE * fetch)
+    chunk_hits = _committed(
+        _search(snapshot.vectors, query_vector, fetch + 10, sources), snapshot.chunks
+    )
+    sentence_hits = _search(
+        snapshot.sentences, query_vector, _SENTENCES_PER_CANDIDATE * fetch, sources
+    )
     owner = snapshot.sentence_chunk
     best_sentence: dict[str, float] = {}
     for unit_id, score in _committed(sentence_hits, owner):
@@ -42,16 +58,26 @@ def _dense_scores(
 
 
 def retrieve(
-    snapshot: IndexSnapshot, query: str, query_vector: np.ndarray, k: int
+    snapshot: IndexSnapshot,
+    query: str,
+    query_vector: np.ndarray,
+    k: int,
+    sources: Collection[str] | None = None,
 ) -> list[Passage]:
-    """The ``k`` best committed chunks for ``query``, best first."""
-    if not snapshot.chunks:
+    """The ``k`` best committed chunks for ``query``, best first; from ``sources`` only when
+    given (document paths), else from every document."""
+    allowed = None if sources is None else frozenset(sources)
+    if not snapshot.chunks or allowed == frozenset():
         return []
     fetch = max(_CANDIDATES, 3 * k)
-    chunk_score, best_sentence, sentence_floor = _dense_scores(snapshot, query_vector, fetch)
+    chunk_score, best_sentence, sentence_floor = _dense_scores(
+        snapshot, query_vector, fetch, allowed
+    )
 
     keywords = snapshot.keyword_index
     scores = keywords.scores(query)
+    if allowed is not None:  # BM25 ranks only the allowed documents' chunks
+        scores = np.where(snapshot.source_mask(allowed), scores, 0.0).astype(np.float32)
     keyword: list[str] = []
     if scores.any():
         top = np.argsort(-scores)[:fetch]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -26,7 +26,9 @@ class VectorStore(Protocol):
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
 
-    def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]: ...
+    def search(
+        self, vector: np.ndarray, k: int, sources: Collection[str] | None = None
+    ) -> list[tuple[str, float]]: ...
 
     def clear(self) -> None: ...
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+import numpy as np
+
 from rag.retrieval.lexical import BM25Index
 from rag.store.base import IndexStore, VectorStore
 from rag.store.errors import IndexProblem
@@ -101,6 +103,14 @@ class IndexSnapshot:
                     owner[unit_id(doc_id, n)] = chunk.chunk_id
                     n += 1
         return owner
+
+    def source_mask(self, sources: frozenset[str]) -> np.ndarray:
+        """Which rows of ``chunk_order`` (and of the keyword scores) belong to ``sources``."""
+        return np.fromiter(
+            (self.chunks[chunk_id].source in sources for chunk_id in self.chunk_order),
+            dtype=bool,
+            count=len(self.chunk_order),
+        )
 
     def document_by_source(self, source: str) -> Document | None:
         record = self.records.get(source)
