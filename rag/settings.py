@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_COLLECTION = "default"
+COLLECTION_NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"  # a plain folder name: no dots, no slashes
 
 
 class Settings(BaseSettings):
@@ -16,6 +19,15 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(Path("seeds"), description="Folder of documents to index.")
     index_dir: Path = Field(Path("index"), description="Where the built index is stored.")
+    collections_dir: Path = Field(
+        Path("collections"),
+        description="Collections other than 'default': <name>/corpus and <name>/index each.",
+    )
+    collection: str = Field(
+        DEFAULT_COLLECTION,
+        pattern=COLLECTION_NAME,
+        description="The collection to open; 'default' is RAG_CORPUS_DIR with RAG_INDEX_DIR.",
+    )
 
     chroma_url: str | None = Field(
         None, description="Chroma server URL (http://host:port); unset: embedded in index_dir."
@@ -118,3 +130,23 @@ class Settings(BaseSettings):
             if not user or not password:
                 raise ValueError("expected 'user:password' pairs separated by commas")
         return value
+
+    # The default collection's folders and prefix, kept so that another collection can be
+    # opened from any collection's settings (``with_collection``).
+    _home: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._home = {
+            "corpus_dir": self.corpus_dir,
+            "index_dir": self.index_dir,
+            "chroma_prefix": self.chroma_prefix,
+        }
+        if self.collection != DEFAULT_COLLECTION:
+            folder = self.collections_dir / self.collection
+            self.corpus_dir, self.index_dir = folder / "corpus", folder / "index"
+            # One set of Chroma collections per name on a server: '<prefix>-<name>-chunks', …
+            self.chroma_prefix = f"{self.chroma_prefix}-{self.collection}"
+
+    def with_collection(self, name: str) -> Settings:
+        """These settings with collection ``name`` open instead: its folders, its prefix."""
+        return type(self).model_validate({**self.model_dump(), **self._home, "collection": name})

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from rag import __version__
+from rag.cli.collections import add_collection_option, open_collection
+from rag.cli.collections import add_parser as add_collections_parser
 from rag.cli.commands import (
     cmd_ask,
     cmd_brief,
@@ -100,12 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     from rag.eval.cli import add_parser as add_eval_parser
 
     add_eval_parser(commands)
+    add_collections_parser(commands)
+    add_collection_option(commands)  # last: every command has it
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     quiet_libraries()
     args = build_parser().parse_args(argv)
+    from rag.collections import CollectionError
     from rag.embedding import EmbeddingUnavailable
     from rag.generation.base import GenerationError
     from rag.generation.registry import UnknownGenerator
@@ -119,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A command prints one line per failure; its traceback would bury the answer.
         logging.getLogger("rag").addHandler(logging.NullHandler())
     try:
-        settings = Settings()
+        settings = open_collection(args, Settings())
         if getattr(args, "k", None) is not None and args.k < 1:
             raise UserError("--k must be at least 1")
         return int(args.run(args, settings))
@@ -129,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rag: invalid setting {field}: {first['msg']}", file=sys.stderr)
     except (
         UserError,
+        CollectionError,
         QuestionError,
         IndexProblem,
         UnknownGenerator,
