@@ -11,12 +11,14 @@ import gradio as gr
 
 from rag.pipeline import Assistant
 from rag.settings import Settings
-from ui import handlers
+from ui import collections_tab, handlers
 from ui import scope as scope_ui
 from ui.chat import EXAMPLES, chat_handler
+from ui.collections_tab import blocked_collections
 from ui.library import Library
 from ui.services import Services
 from ui.viewer import EMPTY, page_css, viewer_js
+from ui.workspace import Workspace
 
 ALL_DOCUMENTS = handlers.ALL_DOCUMENTS
 ASK_LIMIT = 4  # questions answered at once; indexing runs beside them, one at a time
@@ -55,6 +57,7 @@ def access_warning(settings: Settings) -> str | None:
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     services, library = Services(assistant), Library(assistant)
+    workspace = Workspace(services, library)
     h = handlers.Handlers(services, library, access_warning(settings))
     types = ", ".join(library.allowed_types)
     upload_label = f"Add documents ({types}; up to {settings.upload_max_mb} MB each)"
@@ -116,6 +119,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                     brief_button = gr.Button("Write briefing", variant="primary")
                     brief_out = gr.HTML(h.brief_intro(), elem_id="rag-brief-out")
                 with gr.Tab("Documents", id="documents", elem_id="rag-tab-documents"):
+                    collection_row = collections_tab.collection_controls(workspace)
                     uploader = gr.File(
                         label=upload_label, file_count="multiple", elem_id="rag-upload"
                     )
@@ -182,6 +186,21 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         )
         reindex.click(h.reindex_page, None, [upload_out, *library_views], **index_events)
         app.load(h.library_views, None, library_views, **ui_only)
+        collections_tab.wire(
+            collection_row,
+            workspace,
+            h.library_views,
+            upload_out,
+            library_views,
+            [chatbot, turns],
+            index_events,
+        )
+        app.load(
+            lambda: collections_tab.current_choice(workspace),
+            None,
+            collection_row.choice,
+            **ui_only,
+        )
         # Often enough that "loading model…" turns to ready soon after the model is loaded.
         gr.Timer(5).tick(h.status_line, None, status, **ui_only)
 
@@ -211,7 +230,11 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "auth": parse_auth(settings.auth),
         "max_file_size": f"{settings.upload_max_mb}mb",
         # The corpus and the index are read through the app only, never served as files.
-        "blocked_paths": [os.fspath(settings.corpus_dir), index_dir],
+        "blocked_paths": [
+            os.fspath(settings.corpus_dir),
+            index_dir,
+            *blocked_collections(settings),
+        ],
         "footer_links": ["api"],
         "css": page_css(),
         "show_error": True,

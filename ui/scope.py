@@ -15,7 +15,7 @@ def filter_box() -> gr.Dropdown:
         value=[],
         multiselect=True,
         label=LABEL,
-        elem_id="rag-sources",
+        elem_id="rag-filter",
         scale=5,
     )
 

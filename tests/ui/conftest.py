@@ -61,6 +61,7 @@ def serve(base: Path, extra_env: dict[str, str] | None = None) -> Iterator[Serve
         **os.environ,
         "RAG_CORPUS_DIR": str(corpus),
         "RAG_INDEX_DIR": str(index),
+        "RAG_COLLECTIONS_DIR": str(base / "collections"),
         "RAG_HOST": "127.0.0.1",
         "RAG_PORT": str(port),
         "RAG_UPLOAD_MAX_MB": "1",
