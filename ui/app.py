@@ -13,8 +13,9 @@ from rag.pipeline import Assistant
 from rag.settings import Settings
 from ui import collections_tab, handlers
 from ui import scope as scope_ui
-from ui.chat import EXAMPLES, chat_handler
+from ui.chat import chat_handler
 from ui.collections_tab import blocked_collections
+from ui.examples import example_buttons
 from ui.library import Library
 from ui.services import Services
 from ui.viewer import EMPTY, page_css, viewer_js
@@ -100,7 +101,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                     with gr.Row(elem_id="rag-scope-row"):
                         sources = scope_ui.filter_box()
                     with gr.Row(elem_classes="rag-examples", elem_id="rag-examples"):
-                        examples = [gr.Button(q, size="sm", min_width=120) for q in EXAMPLES]
+                        examples = example_buttons()
                 with gr.Tab("Find a quote", id="find", elem_id="rag-tab-find"):
                     find_text = gr.Textbox(
                         label="Text to find",
@@ -144,7 +145,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         api_result = gr.JSON(visible=False)
         api_trigger = gr.Button(visible=False)
 
-        library_views = [docs, scope, doomed, status, sources]
+        library_views = [docs, scope, doomed, status, sources, *examples]
         chat = chat_handler(services)
         ask_events: dict[str, Any] = {"concurrency_id": "ask", "concurrency_limit": ASK_LIMIT}
         ui_only: dict[str, Any] = {"api_visibility": "private"}
@@ -156,10 +157,10 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 **ask_events,
                 **ui_only,
             )
-        for button, text in zip(examples, EXAMPLES, strict=True):
+        for button in examples:
             button.click(
                 chat,
-                [gr.State(text), chatbot, turns, sources],
+                [button, chatbot, turns, sources],
                 [chatbot, turns, question],
                 **ask_events,
                 **ui_only,

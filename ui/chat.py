@@ -23,13 +23,6 @@ USER_ERRORS = (QuestionError, GenerationError, IndexProblem)
 # were replaced faster than a reader (or a browser test) could click them while the LLM wrote.
 DRAFT_REFRESH_S = 1.0
 
-EXAMPLES = [
-    "Qui est le PDG d'OpenAI cité dans l'article ?",
-    "What did the US Commerce Department say about Huawei's Ascend AI chips?",
-    "Quelle crainte plus profonde la décision de Washington souligne-t-elle ?",
-    "Which company is given as an example of China's push for technological self-sufficiency?",
-]
-
 
 def chat_handler(services: Services) -> Callable[..., Iterator[ChatUpdate]]:
     def chat(

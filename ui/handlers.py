@@ -14,6 +14,7 @@ from rag.indexer import IndexProgress, IndexReport, Progress
 from rag.pipeline import QuestionError
 from rag.store.errors import IndexProblem
 from ui import panels
+from ui.examples import example_updates
 from ui.library import Library, UploadOutcome
 from ui.scope import filter_update
 from ui.services import Services
@@ -153,8 +154,8 @@ class Handlers:
         return panels.status_html(self.services.health(), self.warning)
 
     def library_views(self) -> tuple[Any, ...]:
-        """Documents table, briefing scope, delete choices, status line and the chat's document
-        filter, after any change."""
+        """Documents table, briefing scope, delete choices, status line, the chat's document
+        filter and example questions, after any change."""
         rows = self.library.documents()
         sources = [r["source"] for r in rows if r["status"] == "indexed"]
         return (
@@ -163,6 +164,7 @@ class Handlers:
             gr.update(choices=sources, value=None),
             self.status_line(),
             filter_update(sources),
+            *example_updates(self.services.assistant),
         )
 
     def upload_page(self, files: list[str] | None, progress: gr.Progress = gr.Progress()):  # noqa: B008

@@ -45,6 +45,10 @@ def own_page(browser, own_server: Server, request) -> Iterator[Page]:  # type: i
     context.close()
 
 
+def examples(page: Page) -> list[str]:
+    return [t.strip() for t in page.locator("#rag-examples button:visible").all_inner_texts()]
+
+
 def choose(page: Page, box: str, option: str) -> None:
     page.locator(f"{box} input").click()
     page.get_by_role("option", name=option, exact=True).click()
@@ -54,6 +58,9 @@ def test_switch_collection_then_ask_cites_only_that_collection(
     own_page: Page, tmp_path: Path
 ) -> None:
     page = own_page
+    expect(page.locator("#rag-examples button").first).to_be_visible()
+    seed_examples = examples(page)
+    assert len(seed_examples) == 4
     page.get_by_role("tab", name="Documents").click()
     page.locator("#rag-collection-name textarea").fill("cats")
     page.locator("#rag-collection-create").click()
@@ -63,6 +70,11 @@ def test_switch_collection_then_ask_cites_only_that_collection(
     upload(page, note)
     expect(page.locator("#rag-docs")).to_contain_text("cats.txt")
     expect(page.locator("#rag-docs")).not_to_contain_text(SEED_FILE.name)
+    # The example questions come from the documents: the cats', none of the seed's.
+    page.get_by_role("tab", name="Chat").click()
+    expect(page.locator("#rag-examples button").first).to_be_visible()
+    cats_examples = examples(page)
+    assert cats_examples and not set(cats_examples) & set(seed_examples)
 
     reply = ask(page, "How long do cats sleep?")
     expect(reply.locator(".rag-answer")).to_contain_text("sixteen hours")

@@ -43,9 +43,11 @@ class BrokenServices(Services):
         super().__init__(assistant)
         self.after_quote = after_quote
 
-    def answer_stream(self, question: str, turns: list[tuple[str, str]]) -> Iterator[str | Answer]:
+    def answer_stream(
+        self, question: str, turns: list[tuple[str, str]], sources: list[str] | None = None
+    ) -> Iterator[str | Answer]:
         if self.after_quote:
-            yield next(iter(super().answer_stream(question, turns)))
+            yield next(iter(super().answer_stream(question, turns, sources)))
         raise KeyError("chunk 17")
 
 
