@@ -145,7 +145,10 @@ def status_html(health: Health, warning: str | None = None) -> str:
         parts.append(f'<span class="rag-{state}">LLM {esc(health.llm)}</span>')
     state = "bad" if "does not answer" in health.store else "ok"
     parts.append(f'<span class="rag-{state}">{esc(health.store)}</span>')
-    parts.append(f"{health.documents} documents · {health.chunks} chunks")
+    parts.append(
+        f"collection <b>{esc(health.collection)}</b>: "
+        f"{health.documents} documents · {health.chunks} chunks"
+    )
     html = " · ".join(parts)
     if warning:
         html += f' <span class="rag-bad">⚠ {esc(warning)}</span>'

@@ -21,6 +21,7 @@ class Health:
     store: str
     documents: int
     chunks: int
+    collection: str = "default"
 
 
 class Services:
@@ -78,7 +79,7 @@ class Services:
             documents, chunks = len(snapshot.records), len(snapshot.chunks)
         except Exception:
             documents = chunks = 0
-        return Health(generator, llm, store, documents, chunks)
+        return Health(generator, llm, store, documents, chunks, settings.collection)
 
 
 def _answers(url: str, timeout: float = 1.5) -> bool:

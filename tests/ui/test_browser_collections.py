@@ -65,6 +65,7 @@ def test_switch_collection_then_ask_cites_only_that_collection(
     page.locator("#rag-collection-name textarea").fill("cats")
     page.locator("#rag-collection-create").click()
     expect(page.locator("#rag-upload-out")).to_contain_text("Created and opened collection 'cats'")
+    expect(page.locator("#rag-status-line")).to_contain_text("collection cats")
     note = tmp_path / "cats.txt"
     note.write_text(CATS, encoding="utf-8")
     upload(page, note)
