@@ -23,7 +23,10 @@ def add_collection_option(commands: Any) -> None:
 
 
 def open_collection(args: argparse.Namespace, settings: Settings) -> Settings:
-    """The settings of the collection the command names, or of RAG_COLLECTION; it must exist."""
+    """The settings of the collection the command names, or of RAG_COLLECTION; it must exist
+    (but for ``rag collections``, which may be what creates it)."""
+    if getattr(args, "run", None) is cmd_collections:
+        return settings
     name = getattr(args, "collection", None) or settings.collection
     return Collections(settings).settings_for(name)
 
