@@ -82,9 +82,9 @@ def wire(
         return run
 
     def switch(name: str) -> str:
-        if name == workspace.current:
-            return f"Collection '{name}' is open."
-        workspace.switch(name)
+        if name != workspace.current:
+            workspace.switch(name)
+        # The same words when it was open already: a dropdown may report one choice twice.
         return f"Opened collection '{name}'."
 
     def create(name: str) -> str:
@@ -104,7 +104,7 @@ def wire(
         return f"Deleted collection '{workspace.delete()}'; the default collection is open."
 
     targets = [message, controls.choice, controls.name, *outputs, *cleared]
-    controls.choice.input(guarded(switch), controls.choice, targets, **events)
+    controls.choice.select(guarded(switch), controls.choice, targets, **events)
     controls.create.click(guarded(create), controls.name, targets, **events)
     controls.name.submit(guarded(create), controls.name, targets, **events)
     controls.rename.click(guarded(rename), controls.name, targets, **events)
