@@ -22,7 +22,7 @@ from rag.store.snapshot import IndexSnapshot
 from rag.types import Document
 
 # Bump when the rule changes, so cached questions of the old rule are not shown.
-RULE = 1
+RULE = 2
 COUNT = 4
 _WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
 _TEMPLATES = {
@@ -31,10 +31,12 @@ _TEMPLATES = {
 }
 _TITLE = {"fr": "De quoi parle « {title} » ?", "en": "What is “{title}” about?"}
 _MAX_TOPIC_WORDS = 4
+_TERM = re.compile(r"(?<![\w/.-])[a-z][a-z0-9]*(?:[_/.][a-z0-9]+)+(?![\w/-])")
 
 
 def topic(sentence: str) -> str | None:
-    """The longest run of capitalised words after the sentence's first word, if any."""
+    """The longest run of capitalised words after the sentence's first word; else the longest
+    command- or file-like term ("dh_make"); else None."""
     words = list(_WORD.finditer(sentence))
     best: list[str] = []
     run: list[str] = []
@@ -58,7 +60,12 @@ def topic(sentence: str) -> str | None:
         if len(run) > len(best):
             best = list(run)
         previous_end = match.end()
-    return " ".join(best[:_MAX_TOPIC_WORDS]) or None
+    if best:
+        return " ".join(best[:_MAX_TOPIC_WORDS])
+    # Technical prose names its subjects in lower case: a command, file or package name
+    # ("dh_make", "debian/rules") is as specific as a proper name.
+    terms = sorted(_TERM.findall(sentence), key=len, reverse=True)
+    return terms[0] if terms else None
 
 
 def _language(document: Document) -> str:

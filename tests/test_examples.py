@@ -52,3 +52,9 @@ def test_examples_follow_the_documents_and_each_is_answered(tmp_path: Path, embe
     assert kerbrat and not set(kerbrat) & set(seed)
     assert any("Kerbrat Point" in q or "Marie Le Goff" in q for q in kerbrat)
     assert all(q.startswith("What does the document say about") for q in kerbrat)
+
+
+def test_technical_prose_is_asked_about_its_commands_and_files() -> None:
+    assert topic("Lancez dh_make dans le répertoire des sources.") == "dh_make"
+    assert topic("Modifiez le fichier debian/rules puis relancez.") == "debian/rules"
+    assert topic("It weighs 3.5 kg.") is None  # a number is no name
