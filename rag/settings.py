@@ -17,6 +17,11 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(Path("seeds"), description="Folder of documents to index.")
     index_dir: Path = Field(Path("index"), description="Where the built index is stored.")
 
+    history_path: Path | None = Field(
+        None,
+        description="SQLite file of saved conversations; unset: history.sqlite3 beside index_dir.",
+    )
+
     chroma_url: str | None = Field(
         None, description="Chroma server URL (http://host:port); unset: embedded in index_dir."
     )
