@@ -9,10 +9,13 @@ from typing import Any
 
 import gradio as gr
 
+from rag.history import open_store
 from rag.pipeline import Assistant
 from rag.settings import Settings
 from ui import handlers
 from ui.chat import EXAMPLES, chat_handler
+from ui.history import ChatHistory
+from ui.history_layout import feedback_row, history_sidebar, wire_history
 from ui.library import Library
 from ui.services import Services
 from ui.viewer import EMPTY, page_css, viewer_js
@@ -54,7 +57,8 @@ def access_warning(settings: Settings) -> str | None:
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     services, library = Services(assistant), Library(assistant)
-    h = handlers.Handlers(services, library, access_warning(settings))
+    history = ChatHistory(services, *open_store(settings))
+    h = handlers.Handlers(services, library, access_warning(settings), history.warning)
     types = ", ".join(library.allowed_types)
     upload_label = f"Add documents ({types}; up to {settings.upload_max_mb} MB each)"
 
@@ -63,6 +67,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         return h.show_source(data)
 
     with gr.Blocks(title="Document chat", fill_width=True) as app:
+        saved = history_sidebar(history)
         with gr.Row(elem_id="rag-top"):
             gr.HTML("<h1 class='rag-title'>Ask the documents</h1>", elem_id="rag-title")
             status = gr.HTML(elem_id="rag-status-line")
@@ -76,7 +81,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                         height="62vh",
                         render_markdown=False,
                         sanitize_html=True,
-                        feedback_options=None,
+                        feedback_options=("Like", "Dislike") if history.enabled else None,
                         buttons=["copy"],
                         placeholder="Ask a question: answers quote the documents and cite "
                         "the exact passage.",
@@ -93,6 +98,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                         )
                         send = gr.Button("Ask", variant="primary", scale=1, min_width=70)
                         clear = gr.Button("New chat", scale=1, min_width=90)
+                    feedback = feedback_row()
                     with gr.Row(elem_classes="rag-examples", elem_id="rag-examples"):
                         examples = [gr.Button(q, size="sm", min_width=120) for q in EXAMPLES]
                 with gr.Tab("Find a quote", id="find", elem_id="rag-tab-find"):
@@ -138,26 +144,28 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         api_trigger = gr.Button(visible=False)
 
         library_views = [docs, scope, doomed, status]
-        chat = chat_handler(services)
+        chat = history.chat(chat_handler(services))
         ask_events: dict[str, Any] = {"concurrency_id": "ask", "concurrency_limit": ASK_LIMIT}
         ui_only: dict[str, Any] = {"api_visibility": "private"}
         for trigger in (question.submit, send.click):
             trigger(
                 chat,
-                [question, chatbot, turns],
-                [chatbot, turns, question],
+                [question, chatbot, turns, saved.chat_id, saved.ids],
+                [chatbot, turns, question, *saved.after_answer],
                 **ask_events,
                 **ui_only,
             )
         for button, text in zip(examples, EXAMPLES, strict=True):
             button.click(
                 chat,
-                [gr.State(text), chatbot, turns],
-                [chatbot, turns, question],
+                [gr.State(text), chatbot, turns, saved.chat_id, saved.ids],
+                [chatbot, turns, question, *saved.after_answer],
                 **ask_events,
                 **ui_only,
             )
-        clear.click(lambda: ([], [], ""), None, [chatbot, turns, question], **ui_only)
+        clear.click(lambda: "", None, question, **ui_only)
+        clear.click(history.new_chat, None, [chatbot, turns, *saved.opened], **ui_only)
+        wire_history(app, history, saved, chatbot, turns, feedback, ui_only)
         find_button.click(h.find_page, find_text, find_out, **ask_events, **ui_only)
         find_text.submit(h.find_page, find_text, find_out, **ask_events, **ui_only)
         brief_button.click(h.brief_page, [scope, length], brief_out, **ask_events, **ui_only)

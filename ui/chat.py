@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import replace
 from typing import Any
 
@@ -18,6 +18,8 @@ from ui.services import Services
 Messages = list[dict[str, Any]]
 Turns = list[tuple[str, str]]
 ChatUpdate = tuple[Messages, Turns, str]
+# The generator returns the final Answer (None after an error), for the history to save.
+ChatStream = Generator[ChatUpdate, None, Answer | None]
 USER_ERRORS = (QuestionError, GenerationError, IndexProblem)
 # Each update re-renders the whole message, quote included: token by token, its citation links
 # were replaced faster than a reader (or a browser test) could click them while the LLM wrote.
@@ -31,13 +33,13 @@ EXAMPLES = [
 ]
 
 
-def chat_handler(services: Services) -> Callable[[str, Messages, Turns], Iterator[ChatUpdate]]:
-    def chat(message: str, history: Messages, turns: Turns) -> Iterator[ChatUpdate]:
+def chat_handler(services: Services) -> Callable[[str, Messages, Turns], ChatStream]:
+    def chat(message: str, history: Messages, turns: Turns) -> ChatStream:
         message = (message or "").strip()
         history, turns = list(history or []), list(turns or [])
         if not message:
             yield history, turns, ""
-            return
+            return None
         history.append({"role": "user", "content": message})
         history.append({"role": "assistant", "content": pending_html()})
         yield history, turns, ""
@@ -67,19 +69,20 @@ def chat_handler(services: Services) -> Callable[[str, Messages, Turns], Iterato
                         )
         except USER_ERRORS as error:
             yield show(error_html(str(error)))
-            return
+            return None
         except Exception as error:
             # Never a bare "Error": the quote, if there is one, stays with a one-line warning.
             warning = unexpected(error, "answering")
             if quoted is None:
                 yield show(error_html(f"{warning}; the server log has the details"))
-                return
+                return None
             answer = replace(quoted, provisional=False, warnings=(*quoted.warnings, warning))
         if answer is None:
             yield show(error_html("no answer was produced"))
-            return
+            return None
         yield show(answer_html(answer))
         if answer.answerable:
             turns.append((message, answer.text))
+        return answer
 
     return chat

@@ -52,9 +52,10 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> Non
 
 
 def serve(base: Path, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
-    """`rag serve` in a subprocess, as users start it, over a temporary index of the seed."""
+    """`rag serve` in a subprocess, as users start it, over a temporary index of the seed;
+    again on the same ``base``, it is the same server restarted (its index and history kept)."""
     corpus, index, log = base / "corpus", base / "index", base / "serve.log"
-    corpus.mkdir()
+    corpus.mkdir(exist_ok=True)
     shutil.copy(SEED_FILE, corpus / SEED_FILE.name)
     port = free_port()
     env = {
