@@ -132,6 +132,7 @@ class ChatHistory:
             except HistoryUnavailable as error:
                 yield (*update, chat_id, ids, gr.skip(), gr.skip(), gr.skip(), self._failed(error))
                 return
+            self.problem = None  # a file locked for a moment is usable again
             ids[str(len(update[0]) - 1)] = stored.id
             md, js = self._export_files(chat_id, user_of(request))
             chats = gr.update(choices=self.choices(user_of(request)), value=chat_id)

@@ -98,28 +98,32 @@ def wire_history(
     feedback: tuple[gr.Textbox, gr.Button],
     ui_only: dict[str, Any],
 ) -> None:
-    views.chats.input(history.open, views.chats, [chatbot, turns, *views.opened], **ui_only)
-    views.rename.click(
-        history.rename, [views.chat_id, views.title], [views.chats, views.note], **ui_only
-    )
-    views.title.submit(
-        history.rename, [views.chat_id, views.title], [views.chats, views.note], **ui_only
-    )
+    def private(name: str) -> dict[str, Any]:
+        # Named, so that an event never takes the name of a public endpoint (/delete).
+        return {**ui_only, "api_name": f"history_{name}"}
+
+    opened = [chatbot, turns, *views.opened]
+    views.chats.input(history.open, views.chats, opened, **private("open"))
+    renamed = [views.chats, views.note]
+    views.rename.click(history.rename, [views.chat_id, views.title], renamed, **private("rename"))
+    views.title.submit(history.rename, [views.chat_id, views.title], renamed, **private("title"))
     views.delete.click(
         history.delete,
         views.chat_id,
-        [views.chats, chatbot, turns, *views.opened],
+        [views.chats, *opened],
         js=CONFIRM_DELETE,
-        **ui_only,
+        **private("delete"),
     )
     # The chat's own clear button starts a new conversation too, not more of the cleared one.
-    chatbot.clear(history.new_chat, None, [chatbot, turns, *views.opened], **ui_only)
-    chatbot.like(history.rate, views.ids, [views.rated, views.note], **ui_only)
+    chatbot.clear(history.new_chat, None, opened, **private("clear"))
+    if history.enabled:  # without feedback buttons (history off), a like listener breaks the chat
+        chatbot.like(history.rate, views.ids, [views.rated, views.note], **private("rate"))
     comment, save = feedback
-    for trigger in (save.click, comment.submit):
-        trigger(history.comment, [views.rated, comment], [comment, views.note], **ui_only)
-    app.load(history.listing, None, [views.chats, views.note], **ui_only)
-    app.load(None, None, None, js=CLOSE_ON_PHONE, **ui_only)
+    commented = [views.rated, comment]
+    save.click(history.comment, commented, [comment, views.note], **private("comment"))
+    comment.submit(history.comment, commented, [comment, views.note], **private("comment_enter"))
+    app.load(history.listing, None, [views.chats, views.note], **private("listing"))
+    app.load(None, None, None, js=CLOSE_ON_PHONE, **private("phone"))
 
     api = HistoryApi(history)
     gr.api(api.chats, api_name="chats")

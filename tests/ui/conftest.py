@@ -44,6 +44,8 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> Non
         try:
             with urllib.request.urlopen(url + "/gradio_api/info", timeout=2):
                 return
+        except urllib.error.HTTPError:
+            return  # it answers, behind a login (RAG_AUTH)
         except OSError:
             time.sleep(0.5)
     pytest.fail(
