@@ -74,10 +74,16 @@ def test_a_first_version_file_is_migrated(tmp_path) -> None:  # type: ignore[no-
     db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
     db.execute("INSERT INTO schema_version VALUES (1)")
     db.execute("INSERT INTO conversations VALUES ('old', '', 'kept', 1.0, 1.0)")
+    db.execute(
+        "INSERT INTO messages (conversation_id, question, answer, created) "
+        """VALUES ('old', 'q', '{"answer": "a"}', 1.0)"""
+    )
     db.commit()
     db.close()
     store = ChatStore(path)
     assert [(c.id, c.collection) for c in store.conversations("")] == [("old", "default")]
+    (old,) = store.answers("old", "")
+    assert (old.answer, old.model, old.feedback) == ({"answer": "a"}, "", None)
     db = sqlite3.connect(path)
     assert db.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -143,3 +149,18 @@ def test_markdown_export_quotes_are_verbatim_at_their_offsets(
         assert document.content_hash in markdown
     assert answer.generator in markdown
     assert json.loads(export(chat, [stored], "json")) == [answer.to_json()]
+
+
+def test_the_export_names_the_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rag.history.codec import model_label
+    from rag.settings import Settings
+
+    settings = Settings(bundled_model="qwen2.5-coder-0.5b", llm_model="mistral-small")
+    assert model_label(settings, "llamacpp") == "qwen2.5-coder-0.5b"
+    assert model_label(settings, "openai") == "mistral-small"
+    assert model_label(settings, "extractive") == ""
+    store = ChatStore(tmp_path / "h.sqlite3")
+    chat = store.create("", "default", "q")
+    answer = {"question": "q", "answer": "a", "answerable": True, "generator": "llamacpp"}
+    stored = store.add_answer(chat.id, "q", answer, {}, model_label(settings, "llamacpp"))
+    assert "Generator: llamacpp, model qwen2.5-coder-0.5b" in export(chat, [stored], "md")

@@ -13,7 +13,7 @@ from rag.history import open_store
 from rag.pipeline import Assistant
 from rag.settings import Settings
 from ui import handlers
-from ui.chat import EXAMPLES, chat_handler
+from ui.chat import EXAMPLES
 from ui.history import ChatHistory
 from ui.history_layout import feedback_row, history_sidebar, wire_history
 from ui.library import Library
@@ -144,7 +144,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         api_trigger = gr.Button(visible=False)
 
         library_views = [docs, scope, doomed, status]
-        chat = history.chat(chat_handler(services))
+        chat = history.chat()
         ask_events: dict[str, Any] = {"concurrency_id": "ask", "concurrency_limit": ASK_LIMIT}
         ui_only: dict[str, Any] = {"api_visibility": "private"}
         for trigger in (question.submit, send.click):

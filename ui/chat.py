@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -18,8 +18,6 @@ from ui.services import Services
 Messages = list[dict[str, Any]]
 Turns = list[tuple[str, str]]
 ChatUpdate = tuple[Messages, Turns, str]
-# The generator returns the final Answer (None after an error), for the history to save.
-ChatStream = Generator[ChatUpdate, None, Answer | None]
 USER_ERRORS = (QuestionError, GenerationError, IndexProblem)
 # Each update re-renders the whole message, quote included: token by token, its citation links
 # were replaced faster than a reader (or a browser test) could click them while the LLM wrote.
@@ -33,13 +31,18 @@ EXAMPLES = [
 ]
 
 
-def chat_handler(services: Services) -> Callable[[str, Messages, Turns], ChatStream]:
-    def chat(message: str, history: Messages, turns: Turns) -> ChatStream:
+def chat_handler(
+    services: Services, on_answer: Callable[[str, Answer], None] | None = None
+) -> Callable[[str, Messages, Turns], Iterator[ChatUpdate]]:
+    """``on_answer(question, answer)`` is called with each final answer just before it is
+    shown (the history saves it there, so the last update can say where it was saved)."""
+
+    def chat(message: str, history: Messages, turns: Turns) -> Iterator[ChatUpdate]:
         message = (message or "").strip()
         history, turns = list(history or []), list(turns or [])
         if not message:
             yield history, turns, ""
-            return None
+            return
         history.append({"role": "user", "content": message})
         history.append({"role": "assistant", "content": pending_html()})
         yield history, turns, ""
@@ -69,20 +72,21 @@ def chat_handler(services: Services) -> Callable[[str, Messages, Turns], ChatStr
                         )
         except USER_ERRORS as error:
             yield show(error_html(str(error)))
-            return None
+            return
         except Exception as error:
             # Never a bare "Error": the quote, if there is one, stays with a one-line warning.
             warning = unexpected(error, "answering")
             if quoted is None:
                 yield show(error_html(f"{warning}; the server log has the details"))
-                return None
+                return
             answer = replace(quoted, provisional=False, warnings=(*quoted.warnings, warning))
         if answer is None:
             yield show(error_html("no answer was produced"))
-            return None
+            return
+        if on_answer is not None:
+            on_answer(message, answer)
         yield show(answer_html(answer))
         if answer.answerable:
             turns.append((message, answer.text))
-        return answer
 
     return chat

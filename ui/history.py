@@ -12,12 +12,12 @@ from typing import Any
 import gradio as gr
 
 from rag.history import ChatStore, Conversation, HistoryUnavailable, StoredAnswer
-from rag.history.codec import answer_from_json, changed_sources, cited_hashes
+from rag.history.codec import answer_from_json, changed_sources, cited_hashes, model_label
 from rag.history.export import FORMATS, export
 from rag.history.store import DEFAULT_COLLECTION
 from rag.types import Answer
 from ui import panels
-from ui.chat import ChatStream, Messages, Turns
+from ui.chat import Messages, Turns, chat_handler
 from ui.render import answer_html
 from ui.services import Services
 
@@ -103,8 +103,12 @@ class ChatHistory:
 
     # -- page handlers -----------------------------------------------------------------------
 
-    def chat(self, inner: Callable[[str, Messages, Turns], ChatStream]) -> Callable[..., Any]:
-        """The chat handler, saving each final answer in the conversation it belongs to."""
+    def chat(self) -> Callable[..., Iterator[tuple[Any, ...]]]:
+        """The chat handler, saving each final answer in the conversation it belongs to.
+
+        The save happens before the final answer is shown, in the same update: the event is
+        over when the answer appears, so a question asked right after it is not refused as a
+        second submission while the first still runs."""
 
         def chat(
             message: str,
@@ -115,30 +119,38 @@ class ChatHistory:
             request: gr.Request,
         ) -> Iterator[tuple[Any, ...]]:
             ids = dict(ids or {})
-            stream = inner(message, history, turns)
-            update: tuple[Any, ...] = (history, turns, "")
+            user = user_of(request)
+            saved: list[tuple[Any, ...]] = []
+
+            def on_answer(question: str, answer: Answer) -> None:
+                saved.append(self._saved(chat_id, user, question, answer))
+
             skip = (gr.skip(), gr.skip(), gr.skip(), gr.skip())
-            while True:
-                try:
-                    update = next(stream)
-                except StopIteration as stop:
-                    answer: Answer | None = stop.value
-                    break
-                yield (*update, chat_id, ids, *skip)
-            if answer is None or self.store is None:
-                return
-            try:
-                chat_id, stored = self.save(chat_id, user_of(request), message.strip(), answer)
-            except HistoryUnavailable as error:
-                yield (*update, chat_id, ids, gr.skip(), gr.skip(), gr.skip(), self._failed(error))
-                return
-            self.problem = None  # a file locked for a moment is usable again
-            ids[str(len(update[0]) - 1)] = stored.id
-            md, js = self._export_files(chat_id, user_of(request))
-            chats = gr.update(choices=self.choices(user_of(request)), value=chat_id)
-            yield (*update, chat_id, ids, chats, md, js, "")
+            for update in chat_handler(self.services, on_answer)(message, history, turns):
+                if not saved:
+                    yield (*update, chat_id, ids, *skip)
+                    continue
+                new_id, stored_id, *views = saved.pop()
+                if stored_id is not None:
+                    ids[str(len(update[0]) - 1)] = stored_id
+                yield (*update, new_id, ids, *views)
 
         return chat
+
+    def _saved(
+        self, chat_id: str | None, user: str, question: str, answer: Answer
+    ) -> tuple[Any, ...]:
+        """(chat id, stored answer id, list, downloads, note) once the answer is saved."""
+        if self.store is None:
+            return chat_id, None, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        try:
+            chat_id, stored = self.save(chat_id, user, question, answer)
+        except HistoryUnavailable as error:
+            return chat_id, None, gr.skip(), gr.skip(), gr.skip(), self._failed(error)
+        self.problem = None  # a file locked for a moment is usable again
+        md, js = self._export_files(chat_id, user)
+        chats = gr.update(choices=self.choices(user), value=chat_id)
+        return chat_id, stored.id, chats, md, js, ""
 
     def save(
         self, chat_id: str | None, user: str, question: str, answer: Answer
@@ -148,7 +160,8 @@ class ChatHistory:
         if not chat_id or store.get(chat_id, user) is None:
             chat_id = store.create(user, self.collection, question).id
         hashes = cited_hashes(answer, self.services.assistant.snapshot())
-        return chat_id, store.add_answer(chat_id, question, answer.to_json(), hashes)
+        model = model_label(self.services.assistant.settings, answer.generator)
+        return chat_id, store.add_answer(chat_id, question, answer.to_json(), hashes, model)
 
     def open(self, chat_id: str | None, request: gr.Request) -> tuple[Any, ...]:
         """Chat, turns, id, message ids, downloads, note: the conversation as it was shown."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from rag.cli.common import UserError, emit
 from rag.history import ChatStore, HistoryUnavailable, default_history_path
-from rag.history.codec import changed_sources, cited_hashes, follow_up_turns
+from rag.history.codec import changed_sources, cited_hashes, follow_up_turns, model_label
 from rag.history.export import FORMATS, export
 from rag.history.store import DEFAULT_COLLECTION
 from rag.settings import Settings
@@ -110,6 +110,7 @@ class SavedChat:
     """The conversation ``rag ask --chat`` continues: its history in, each new answer out."""
 
     def __init__(self, settings: Settings, chat_id: str) -> None:
+        self.settings = settings
         self.store = _store(settings)
         self.chat_id: str | None = None
         self.turns: list[tuple[str, str]] = []
@@ -128,6 +129,7 @@ class SavedChat:
                 self.chat_id = self.store.create(self.user, DEFAULT_COLLECTION, question).id
                 print(f"rag: saved as conversation {self.chat_id}", file=sys.stderr)
             hashes = cited_hashes(answer, snapshot)
-            self.store.add_answer(self.chat_id, question, answer.to_json(), hashes)
+            model = model_label(self.settings, answer.generator)
+            self.store.add_answer(self.chat_id, question, answer.to_json(), hashes, model)
         except HistoryUnavailable as error:
             print(f"rag: warning: {error}", file=sys.stderr)

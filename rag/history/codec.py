@@ -8,6 +8,7 @@ from rag.history.store import StoredAnswer
 from rag.types import Answer, AnswerSentence, Chunk, Citation, Passage, document_id
 
 if TYPE_CHECKING:
+    from rag.settings import Settings
     from rag.store.snapshot import IndexSnapshot
 
 
@@ -19,6 +20,15 @@ def cited_hashes(answer: Answer, snapshot: IndexSnapshot) -> dict[str, str]:
         if document is not None:
             hashes[source] = document.content_hash
     return hashes
+
+
+def model_label(settings: Settings, generator: str) -> str:
+    """The model behind an answer's generator name, for an export to name ("" extractive)."""
+    if generator.startswith("llamacpp"):
+        return settings.gguf_path.name if settings.gguf_path else settings.bundled_model
+    if generator.startswith("openai"):
+        return settings.llm_model
+    return ""
 
 
 def changed_sources(document_hashes: dict[str, str], snapshot: IndexSnapshot) -> frozenset[str]:

@@ -44,6 +44,7 @@ def answer_markdown(stored: StoredAnswer, changed: frozenset[str] = frozenset())
         lines += ["", _fence(citation["quote"]), ""]
     timing = answer.get("timings_ms", {}).get("total")
     meta = f"Generator: {answer.get('generator', '')}"
+    meta += f", model {stored.model}" if stored.model else ""
     meta += f" · {timing / 1000:.1f} s" if timing else ""
     lines += [f"*{meta} · {_time(stored.created)}*", ""]
     if stored.feedback is not None:

@@ -45,6 +45,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX conversations_by_owner ON conversations(user, collection, updated);
     CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
     """,
+    # The answer's JSON names the generator, not the model an export must name too.
+    """
+    ALTER TABLE messages ADD COLUMN model TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -78,6 +82,7 @@ class StoredAnswer:
     feedback: int | None  # 1 liked, -1 disliked, None not rated
     comment: str
     created: float
+    model: str = ""  # the LLM that wrote it ("" for the extractive generator)
 
 
 def default_history_path(settings: Settings) -> Path:
@@ -216,25 +221,27 @@ class ChatStore:
         question: str,
         answer: dict[str, Any],
         document_hashes: dict[str, str],
+        model: str = "",
     ) -> StoredAnswer:
         now = time.time()
         with self._connect() as db:
             cursor = db.execute(
                 "INSERT INTO messages (conversation_id, question, answer, document_hashes, "
-                "created) VALUES (?, ?, ?, ?, ?)",
+                "created, model) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     conversation_id,
                     question,
                     json.dumps(answer, ensure_ascii=False),
                     json.dumps(document_hashes),
                     now,
+                    model,
                 ),
             )
             db.execute("UPDATE conversations SET updated = ? WHERE id = ?", (now, conversation_id))
         message_id = cursor.lastrowid
         assert message_id is not None
         return StoredAnswer(
-            message_id, conversation_id, question, answer, document_hashes, None, "", now
+            message_id, conversation_id, question, answer, document_hashes, None, "", now, model
         )
 
     def answers(self, conversation_id: str, user: str | None) -> list[StoredAnswer]:
@@ -277,12 +284,12 @@ class ChatStore:
 
 _ANSWERS = (
     "SELECT m.id, m.conversation_id, m.question, m.answer, m.document_hashes, m.feedback, "
-    "m.comment, m.created FROM messages m"
+    "m.comment, m.created, m.model FROM messages m"
 )
 
 
 def _stored(row: tuple[Any, ...]) -> StoredAnswer:
-    message_id, conversation_id, question, answer, hashes, feedback, comment, created = row
+    message_id, conversation_id, question, answer, hashes, feedback, comment, created, model = row
     return StoredAnswer(
         message_id,
         conversation_id,
@@ -292,6 +299,7 @@ def _stored(row: tuple[Any, ...]) -> StoredAnswer:
         feedback,
         comment,
         created,
+        model,
     )
 
 

@@ -6,7 +6,6 @@ import sqlite3
 from types import SimpleNamespace
 
 from rag.history import ChatStore
-from ui.chat import chat_handler
 from ui.history import ChatHistory
 from ui.services import Services
 
@@ -14,7 +13,7 @@ QUESTION = "Qui est le PDG d'OpenAI cité dans l'article ?"
 
 
 def run(history: ChatHistory, question: str, chat_id: str | None = None, user: str = "") -> tuple:  # type: ignore[type-arg]
-    chat = history.chat(chat_handler(history.services))
+    chat = history.chat()
     request = SimpleNamespace(username=user or None)
     return list(chat(question, [], [], chat_id, {}, request))[-1]
 
