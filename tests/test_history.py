@@ -11,7 +11,7 @@ import pytest
 from rag.history import ChatStore, HistoryUnavailable
 from rag.history.codec import answer_from_json, changed_sources, cited_hashes
 from rag.history.export import export
-from rag.history.store import SCHEMA_VERSION
+from rag.history.schema import SCHEMA_VERSION
 
 QUESTION = "Qui est le PDG d'OpenAI cité dans l'article ?"
 
@@ -66,7 +66,7 @@ def test_feedback_is_kept_and_only_by_the_owner(tmp_path) -> None:  # type: igno
 
 
 def test_a_first_version_file_is_migrated(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from rag.history.store import MIGRATIONS
+    from rag.history.schema import MIGRATIONS
 
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path)

@@ -164,8 +164,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 **ui_only,
             )
         clear.click(lambda: "", None, question, **ui_only)
-        clear.click(history.new_chat, None, [chatbot, turns, *saved.opened], **ui_only)
-        wire_history(app, history, saved, chatbot, turns, feedback, ui_only)
+        wire_history(app, history, saved, chatbot, turns, feedback, clear, ui_only)
         find_button.click(h.find_page, find_text, find_out, **ask_events, **ui_only)
         find_text.submit(h.find_page, find_text, find_out, **ask_events, **ui_only)
         brief_button.click(h.brief_page, [scope, length], brief_out, **ask_events, **ui_only)

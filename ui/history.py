@@ -227,8 +227,8 @@ class ChatHistory:
 
     def delete(self, chat_id: str | None, request: gr.Request) -> tuple[Any, ...]:
         user = user_of(request)
-        if not chat_id:
-            return (gr.skip(), *self.new_chat())
+        if not chat_id:  # nothing open, or the confirmation was cancelled: nothing changes
+            return tuple(gr.skip() for _ in range(1 + len(self.new_chat())))
         try:
             self.require_store().delete(chat_id, user)
             listing = gr.update(choices=self.choices(user), value=None)

@@ -96,6 +96,7 @@ def wire_history(
     chatbot: gr.Chatbot,
     turns: gr.State,
     feedback: tuple[gr.Textbox, gr.Button],
+    new_chat: gr.Button,
     ui_only: dict[str, Any],
 ) -> None:
     def private(name: str) -> dict[str, Any]:
@@ -115,7 +116,10 @@ def wire_history(
         **private("delete"),
     )
     # The chat's own clear button starts a new conversation too, not more of the cleared one.
-    chatbot.clear(history.new_chat, None, opened, **private("clear"))
+    for trigger, name in ((new_chat.click, "new"), (chatbot.clear, "clear")):
+        trigger(history.new_chat, None, opened, **private(name))
+        # Unselected, so that clicking the same conversation again reopens it.
+        trigger(lambda: gr.update(value=None), None, views.chats, **private(f"{name}_list"))
     if history.enabled:  # without feedback buttons (history off), a like listener breaks the chat
         chatbot.like(history.rate, views.ids, [views.rated, views.note], **private("rate"))
     comment, save = feedback

@@ -147,3 +147,20 @@ def test_export_downloads_markdown_whose_quotes_are_verbatim(browser, restarted:
         assert texts[source][start:end] == quote
     assert "content hash `" in markdown and "Generator: extractive" in markdown
     page.context.close()
+
+
+def test_rename_then_delete(browser, restarted: Server) -> None:  # type: ignore[no-untyped-def]
+    from gradio_client import Client
+
+    page = open_page(browser, restarted)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("#rag-chats label").first.click()
+    expect(page.locator("#rag-chat [data-testid='bot']").first).to_be_visible()
+    page.locator("#rag-chat-title textarea, #rag-chat-title input").first.fill("OpenAI's CEO")
+    page.locator("#rag-chat-rename").click()
+    expect(page.locator("#rag-chats label").first).to_have_text("OpenAI's CEO")
+    page.locator("#rag-chat-delete").click()
+    expect(page.locator("#rag-chats label")).to_have_count(0)
+    expect(page.locator("#rag-chat [data-testid='bot']")).to_have_count(0)
+    assert Client(restarted.url, verbose=False).predict(api_name="/chats")["chats"] == []
+    page.context.close()
