@@ -125,7 +125,7 @@ class ChatHistory:
             def on_answer(question: str, answer: Answer) -> None:
                 saved.append(self._saved(chat_id, user, question, answer))
 
-            skip = (gr.skip(), gr.skip(), gr.skip(), gr.skip())
+            skip = tuple(gr.skip() for _ in range(5))
             for update in chat_handler(self.services, on_answer)(message, history, turns):
                 if not saved:
                     yield (*update, chat_id, ids, *skip)
@@ -140,17 +140,19 @@ class ChatHistory:
     def _saved(
         self, chat_id: str | None, user: str, question: str, answer: Answer
     ) -> tuple[Any, ...]:
-        """(chat id, stored answer id, list, downloads, note) once the answer is saved."""
+        """(chat id, stored answer id, list, title, downloads, note) once the answer is saved."""
         if self.store is None:
-            return chat_id, None, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return chat_id, None, *(gr.skip() for _ in range(5))
         try:
-            chat_id, stored = self.save(chat_id, user, question, answer)
+            new_id, stored = self.save(chat_id, user, question, answer)
         except HistoryUnavailable as error:
-            return chat_id, None, gr.skip(), gr.skip(), gr.skip(), self._failed(error)
+            return chat_id, None, *(gr.skip() for _ in range(4)), self._failed(error)
         self.problem = None  # a file locked for a moment is usable again
-        md, js = self._export_files(chat_id, user)
-        chats = gr.update(choices=self.choices(user), value=chat_id)
-        return chat_id, stored.id, chats, md, js, ""
+        md, js = self._export_files(new_id, user)
+        chats = gr.update(choices=self.choices(user), value=new_id)
+        conversation = self.store.get(new_id, user)
+        title = conversation.title if conversation and new_id != chat_id else gr.skip()
+        return new_id, stored.id, chats, title, md, js, ""
 
     def save(
         self, chat_id: str | None, user: str, question: str, answer: Answer

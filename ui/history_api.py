@@ -11,6 +11,7 @@ from rag.generation.base import Turn
 from rag.history import HistoryUnavailable
 from rag.history.codec import follow_up_turns
 from rag.history.export import FORMATS
+from ui.handlers import _api_error
 from ui.history import ChatHistory, user_of
 from ui.services import HISTORY_TURNS
 
@@ -77,9 +78,7 @@ class HistoryApi:
             chat_id, stored = self.history.save(chat_id, user, question.strip(), answer)
         except _ERRORS as error:
             raise gr.Error(str(error)) from error
-        except Exception as error:
-            from ui.handlers import _api_error
-
+        except Exception as error:  # a failed answer: the same one line as /ask gives
             raise _api_error(error, "answering") from error
         return {"chat": chat_id, "message": stored.id, "answer": stored.answer}
 

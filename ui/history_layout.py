@@ -33,8 +33,8 @@ class HistoryViews:
 
     @property
     def after_answer(self) -> list[Any]:
-        """What the chat handler updates besides the chat: ids, list, downloads, note."""
-        return [self.chat_id, self.ids, self.chats, self.markdown, self.json, self.note]
+        """What the chat handler updates besides the chat: ids, list, title, downloads, note."""
+        return [self.chat_id, self.ids, self.chats, self.title, self.markdown, self.json, self.note]
 
     @property
     def opened(self) -> list[Any]:
