@@ -119,6 +119,7 @@ def test_a_corrupted_history_file_leaves_the_app_answering(
     page.set_default_timeout(60_000)
     page.goto(corrupted_server.url)
     status = page.locator("#rag-status-line .rag-status")
+    status.wait_for()  # the page's load events, slow on a busy machine
     expect(status).to_contain_text("history is off")
     expect(status).to_contain_text("unreadable")
     reply = ask(page, QUESTION)
