@@ -59,6 +59,13 @@ def test_chats_lists_and_exports(env, chat) -> None:  # type: ignore[no-untyped-
     answers = json.loads(exported.stdout)
     assert [a["question"] for a in answers] == [FIRST, FOLLOW_UP]
     assert "Sam Altman" in answers[0]["answer"] and answers[0]["citations"]
+    second = run(["chats", "export", chat, "--format", "json", "--answer", "2"], env)
+    assert json.loads(second.stdout) == answers[1:]
+    beyond = run(["chats", "export", chat, "--answer", "3"], env)
+    assert (beyond.returncode, beyond.stderr.strip()) == (
+        2,
+        "rag: no answer 3: the conversation has 2",
+    )
     markdown = run(["chats", "export", chat], env).stdout
     assert markdown.startswith(f"# {FIRST}") and answers[0]["citations"][0]["quote"] in markdown
 

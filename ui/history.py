@@ -13,7 +13,7 @@ import gradio as gr
 
 from rag.history import ChatStore, Conversation, HistoryUnavailable, StoredAnswer
 from rag.history.codec import answer_from_json, changed_sources, cited_hashes, model_label
-from rag.history.export import FORMATS, export
+from rag.history.export import FORMATS, export, pick
 from rag.history.store import DEFAULT_COLLECTION
 from rag.types import Answer
 from ui import panels
@@ -84,8 +84,10 @@ class ChatHistory:
         conversations = self.require_store().conversations(user, self.collection)
         return [(c.title, c.id) for c in conversations]
 
-    def export_text(self, chat_id: str, user: str, fmt: str) -> str:
+    def export_text(self, chat_id: str, user: str, fmt: str, answer: int = 0) -> str:
+        """The conversation (or only its ``answer``-th answer, 1-based) as ``fmt``."""
         conversation, answers = self.owned(chat_id, user)
+        answers = pick(answers, answer)
         changed = frozenset().union(*self.changed_by_answer(answers).values())
         return export(conversation, answers, fmt, changed)
 

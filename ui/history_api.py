@@ -96,11 +96,14 @@ class HistoryApi:
             raise gr.Error(f"no saved answer {message_id}")
         return {"message": int(message_id), "feedback": int(rating) or None, "comment": comment}
 
-    def export_chat(self, chat_id: str, fmt: str = "md", request: gr.Request | None = None) -> str:
-        """One of your conversations as Markdown with its evidence, or as JSON (`md`, `json`)."""
+    def export_chat(
+        self, chat_id: str, fmt: str = "md", answer: int = 0, request: gr.Request | None = None
+    ) -> str:
+        """One of your conversations (or only its `answer`-th answer, 1-based; 0: all) as
+        Markdown with its evidence, or as JSON (`md`, `json`)."""
         if fmt not in FORMATS:
             raise gr.Error(f"unknown format '{fmt}': use {' or '.join(FORMATS)}")
         try:
-            return self.history.export_text(chat_id, user_of(request), fmt)
+            return self.history.export_text(chat_id, user_of(request), fmt, int(answer))
         except _ERRORS as error:
             raise gr.Error(str(error)) from error

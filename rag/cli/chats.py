@@ -10,7 +10,7 @@ from typing import Any
 from rag.cli.common import UserError, emit
 from rag.history import ChatStore, HistoryUnavailable, default_history_path
 from rag.history.codec import changed_sources, cited_hashes, follow_up_turns, model_label
-from rag.history.export import FORMATS, export
+from rag.history.export import FORMATS, export, pick
 from rag.history.store import DEFAULT_COLLECTION
 from rag.settings import Settings
 
@@ -29,6 +29,9 @@ def add_parser(commands: Any) -> None:
     exporting = actions.add_parser("export", help="print one conversation as Markdown or JSON")
     exporting.add_argument("chat_id", metavar="ID")
     exporting.add_argument("--format", choices=FORMATS, default="md", help="md (default) or json")
+    exporting.add_argument(
+        "--answer", type=int, default=0, metavar="N", help="only its N-th answer (1-based)"
+    )
     chats.set_defaults(run=cmd_chats)
 
 
@@ -60,7 +63,10 @@ def cmd_chats(args: argparse.Namespace, settings: Settings) -> int:
             conversation = store.get(args.chat_id, None)
             if conversation is None:
                 raise UserError(f"no saved conversation '{args.chat_id}' (see `rag chats`)")
-            answers = store.answers(conversation.id, None)
+            try:
+                answers = pick(store.answers(conversation.id, None), args.answer)
+            except ValueError as error:
+                raise UserError(str(error)) from error
             changed = _changed(settings, answers)
             print(export(conversation, answers, args.format, changed))
             return 0

@@ -71,6 +71,15 @@ def conversation_json(answers: list[StoredAnswer]) -> list[dict[str, Any]]:
     return [a.answer for a in answers]
 
 
+def pick(answers: list[StoredAnswer], position: int) -> list[StoredAnswer]:
+    """The ``position``-th answer (1-based) alone, or all of them for 0."""
+    if position == 0:
+        return answers
+    if not 1 <= position <= len(answers):
+        raise ValueError(f"no answer {position}: the conversation has {len(answers)}")
+    return [answers[position - 1]]
+
+
 def export(
     conversation: Conversation,
     answers: list[StoredAnswer],

@@ -4,6 +4,7 @@ corrupted history file leaves the app answering with history off."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -63,6 +64,8 @@ def test_a_user_cannot_list_or_open_anothers_conversations(auth_server: Server, 
     with pytest.raises(AppError, match=f"no saved answer {message}"):
         bob.predict(message, -1, "not mine", api_name="/feedback")
     assert alice.predict(chat_id, api_name="/chat_open")["messages"][0]["feedback"] is None
+    (only,) = json.loads(alice.predict(chat_id, "json", 1, api_name="/export_chat"))
+    assert only == asked["answer"]
     page = login(browser, auth_server, "bob")
     expect(page.locator("#rag-chats label")).to_have_count(0)
     page.context.close()
