@@ -164,3 +164,36 @@ def test_the_export_names_the_model(tmp_path) -> None:  # type: ignore[no-untype
     answer = {"question": "q", "answer": "a", "answerable": True, "generator": "llamacpp"}
     stored = store.add_answer(chat.id, "q", answer, {}, model_label(settings, "llamacpp"))
     assert "Generator: llamacpp, model qwen2.5-coder-0.5b" in export(chat, [stored], "md")
+
+
+def test_an_llm_answer_round_trips_with_its_quoted_answer_and_flags(answer) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from rag.types import AnswerSentence, Citation
+
+    cited = replace(answer.citations[0], page=3, page_end=4, section="1 › Intro")
+    written = replace(
+        answer,
+        text="Sam Altman is OpenAI's CEO [1]. He testified.",
+        generator="llamacpp",
+        citations=(cited, Citation(2, "other.pdf", 5, 9, "quote")),
+        sentences=(
+            AnswerSentence("Sam Altman is OpenAI's CEO [1].", (1,), True),
+            AnswerSentence("He testified.", (), False),
+        ),
+        standalone_question="Who is OpenAI's CEO?",
+        warnings=("1 sentence(s) not supported by the cited passages",),
+        extractive=answer,
+    )
+    data = written.to_json()
+    assert answer_from_json(json.loads(json.dumps(data))).to_json() == data
+
+
+def test_citations_of_a_changed_document_are_marked_not_linked(answer) -> None:  # type: ignore[no-untyped-def]
+    from ui.render import answer_html
+
+    source = answer.citations[0].source
+    assert 'class="rag-cite"' in answer_html(answer)
+    marked = answer_html(answer, frozenset({source}))
+    assert 'class="rag-cite"' not in marked and "#cite?" not in marked
+    assert "document changed since" in marked and answer.citations[0].quote[:40] in marked
