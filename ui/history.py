@@ -50,6 +50,9 @@ class ChatHistory:
         self.store = store
         self.problem = problem  # why history is off, for the status line
         self.collection = collection
+        # One folder a process, one file per conversation and format, rewritten after each
+        # answer (Gradio serves a copy from its cache): no new files per answer.
+        self._exports = tempfile.TemporaryDirectory(prefix="rag-exports-")
 
     @property
     def enabled(self) -> bool:
@@ -95,7 +98,8 @@ class ChatHistory:
         conversation = self.require_store().get(chat_id, user)
         if conversation is None:
             return gr.update(visible=False), gr.update(visible=False)
-        folder = Path(tempfile.mkdtemp(prefix="rag-export-"))
+        folder = Path(self._exports.name) / conversation.id
+        folder.mkdir(exist_ok=True)
         paths = []
         for fmt in FORMATS:
             path = folder / f"{_slug(conversation.title)}.{fmt}"

@@ -105,7 +105,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             _print_answer(answer, drafted=bool(streamed))
         if chat is not None:
             chat.save(question, answer, assistant.snapshot())
-        if (args.conversation or chat is not None) and answer.answerable:
+        # A saved chat's history holds answered questions only, as the web chat's does.
+        if args.conversation or (chat is not None and answer.answerable):
             history = (*history, Turn(question, answer.text))
     return 0
 
