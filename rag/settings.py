@@ -29,6 +29,11 @@ class Settings(BaseSettings):
         description="The collection to open; 'default' is RAG_CORPUS_DIR with RAG_INDEX_DIR.",
     )
 
+    history_path: Path | None = Field(
+        None,
+        description="SQLite file of saved conversations; unset: history.sqlite3 beside index_dir.",
+    )
+
     chroma_url: str | None = Field(
         None, description="Chroma server URL (http://host:port); unset: embedded in index_dir."
     )

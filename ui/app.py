@@ -9,13 +9,15 @@ from typing import Any
 
 import gradio as gr
 
+from rag.history import open_store
 from rag.pipeline import Assistant
 from rag.settings import Settings
 from ui import collections_tab, handlers
 from ui import scope as scope_ui
-from ui.chat import chat_handler
 from ui.collections_tab import blocked_collections
 from ui.examples import example_buttons
+from ui.history import ChatHistory
+from ui.history_layout import feedback_row, history_sidebar, wire_history
 from ui.library import Library
 from ui.services import Services
 from ui.viewer import EMPTY, page_css, viewer_js
@@ -59,7 +61,8 @@ def access_warning(settings: Settings) -> str | None:
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     services, library = Services(assistant), Library(assistant)
     workspace = Workspace(services, library)
-    h = handlers.Handlers(services, library, access_warning(settings))
+    history = ChatHistory(services, *open_store(settings))
+    h = handlers.Handlers(services, library, access_warning(settings), history.warning)
     types = ", ".join(library.allowed_types)
     upload_label = f"Add documents ({types}; up to {settings.upload_max_mb} MB each)"
 
@@ -68,6 +71,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         return h.show_source(data)
 
     with gr.Blocks(title="Document chat", fill_width=True) as app:
+        saved = history_sidebar(history)
         with gr.Row(elem_id="rag-top"):
             gr.HTML("<h1 class='rag-title'>Ask the documents</h1>", elem_id="rag-title")
             status = gr.HTML(elem_id="rag-status-line")
@@ -81,7 +85,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                         height="62vh",
                         render_markdown=False,
                         sanitize_html=True,
-                        feedback_options=None,
+                        feedback_options=("Like", "Dislike") if history.enabled else None,
                         buttons=["copy"],
                         placeholder="Ask a question: answers quote the documents and cite "
                         "the exact passage.",
@@ -98,6 +102,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                         )
                         send = gr.Button("Ask", variant="primary", scale=1, min_width=70)
                         clear = gr.Button("New chat", scale=1, min_width=90)
+                    feedback = feedback_row()
                     with gr.Row(elem_id="rag-scope-row"):
                         sources = scope_ui.filter_box()
                     with gr.Row(elem_classes="rag-examples", elem_id="rag-examples"):
@@ -146,26 +151,27 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         api_trigger = gr.Button(visible=False)
 
         library_views = [docs, scope, doomed, status, sources, *examples]
-        chat = chat_handler(services)
+        chat = history.chat()
         ask_events: dict[str, Any] = {"concurrency_id": "ask", "concurrency_limit": ASK_LIMIT}
         ui_only: dict[str, Any] = {"api_visibility": "private"}
         for trigger in (question.submit, send.click):
             trigger(
                 chat,
-                [question, chatbot, turns, sources],
-                [chatbot, turns, question],
+                [question, chatbot, turns, saved.chat_id, saved.ids, sources],
+                [chatbot, turns, question, *saved.after_answer],
                 **ask_events,
                 **ui_only,
             )
         for button in examples:
             button.click(
                 chat,
-                [button, chatbot, turns, sources],
-                [chatbot, turns, question],
+                [button, chatbot, turns, saved.chat_id, saved.ids, sources],
+                [chatbot, turns, question, *saved.after_answer],
                 **ask_events,
                 **ui_only,
             )
-        clear.click(lambda: ([], [], ""), None, [chatbot, turns, question], **ui_only)
+        clear.click(lambda: "", None, question, **ui_only)
+        wire_history(app, history, saved, chatbot, turns, feedback, clear, ui_only)
         find_button.click(h.find_page, find_text, find_out, **ask_events, **ui_only)
         find_text.submit(h.find_page, find_text, find_out, **ask_events, **ui_only)
         brief_button.click(h.brief_page, [scope, length], brief_out, **ask_events, **ui_only)
@@ -187,7 +193,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         )
         reindex.click(h.reindex_page, None, [upload_out, *library_views], **index_events)
         app.load(h.library_views, None, library_views, **ui_only)
-        collections_tab.wire(
+        for changed in collections_tab.wire(
             collection_row,
             workspace,
             h.library_views,
@@ -195,7 +201,10 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             library_views,
             [chatbot, turns],
             index_events,
-        )
+        ):
+            # Another collection: a new conversation there, and its saved ones in the sidebar.
+            changed.then(history.new_chat, None, [chatbot, turns, *saved.opened], **ui_only)
+            changed.then(history.listing, None, [saved.chats, saved.note], **ui_only)
         app.load(
             lambda: collections_tab.current_choice(workspace),
             None,

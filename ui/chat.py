@@ -24,7 +24,12 @@ USER_ERRORS = (QuestionError, GenerationError, IndexProblem)
 DRAFT_REFRESH_S = 1.0
 
 
-def chat_handler(services: Services) -> Callable[..., Iterator[ChatUpdate]]:
+def chat_handler(
+    services: Services, on_answer: Callable[[str, Answer], None] | None = None
+) -> Callable[..., Iterator[ChatUpdate]]:
+    """``on_answer(question, answer)`` is called with each final answer just before it is
+    shown (the history saves it there, so the last update can say where it was saved)."""
+
     def chat(
         message: str, history: Messages, turns: Turns, sources: list[str] | None = None
     ) -> Iterator[ChatUpdate]:
@@ -73,6 +78,8 @@ def chat_handler(services: Services) -> Callable[..., Iterator[ChatUpdate]]:
         if answer is None:
             yield show(error_html("no answer was produced"))
             return
+        if on_answer is not None:
+            on_answer(message, answer)
         yield show(answer_html(answer))
         if answer.answerable:
             turns.append((message, answer.text))

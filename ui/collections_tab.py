@@ -62,10 +62,10 @@ def wire(
     outputs: list[Any],
     cleared: list[Any],
     events: dict[str, Any],
-) -> None:
+) -> list[Any]:
     """Each action answers with a notice, the collection choices, ``views()`` for ``outputs``
     (the documents and what depends on them) and an empty chat for ``cleared`` (its citations
-    pointed into the other collection)."""
+    pointed into the other collection). Returns the events, for what must follow them."""
 
     def after(notice: str, kind: str = "ok") -> tuple[Any, ...]:
         choice = gr.update(choices=workspace.names(), value=workspace.current)
@@ -104,17 +104,19 @@ def wire(
         return f"Deleted collection '{workspace.delete()}'; the default collection is open."
 
     targets = [message, controls.choice, controls.name, *outputs, *cleared]
-    controls.choice.select(guarded(switch), controls.choice, targets, **events)
-    controls.create.click(guarded(create), controls.name, targets, **events)
-    controls.name.submit(guarded(create), controls.name, targets, **events)
-    controls.rename.click(guarded(rename), controls.name, targets, **events)
-    controls.delete.click(
-        lambda name, _typed: guarded(delete)(name),
-        [controls.choice, controls.name],
-        targets,
-        js=CONFIRM_DELETE,
-        **events,
-    )
+    return [
+        controls.choice.select(guarded(switch), controls.choice, targets, **events),
+        controls.create.click(guarded(create), controls.name, targets, **events),
+        controls.name.submit(guarded(create), controls.name, targets, **events),
+        controls.rename.click(guarded(rename), controls.name, targets, **events),
+        controls.delete.click(
+            lambda name, _typed: guarded(delete)(name),
+            [controls.choice, controls.name],
+            targets,
+            js=CONFIRM_DELETE,
+            **events,
+        ),
+    ]
 
 
 def current_choice(workspace: Workspace) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +62,17 @@ def _outcome_html(outcome: UploadOutcome) -> str:
 
 
 class Handlers:
-    def __init__(self, services: Services, library: Library, warning: str | None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        library: Library,
+        warning: str | None,
+        notices: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self.services = services
         self.library = library
         self.warning = warning
+        self.notices = notices  # later problems for the status line, e.g. history off
 
     # -- API endpoints (typed: gr.api derives the client's schema from the hints) -------------
 
@@ -151,7 +158,8 @@ class Handlers:
             yield panels.notice_html(unexpected(error, "the briefing"), "error") + shown
 
     def status_line(self) -> str:
-        return panels.status_html(self.services.health(), self.warning)
+        warnings = "; ".join(filter(None, (self.warning, self.notices())))
+        return panels.status_html(self.services.health(), warnings or None)
 
     def library_views(self) -> tuple[Any, ...]:
         """Documents table, briefing scope, delete choices, status line, the chat's document

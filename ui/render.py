@@ -30,7 +30,21 @@ def cite_link(label: str, source: str, start: int, end: int, title: str = "") ->
     )
 
 
-def link_markers(text: str, citations: dict[int, Citation]) -> str:
+CHANGED = "document changed since"
+
+
+def changed_mark(label: str) -> str:
+    """A citation whose document changed or was deleted since the answer: no link, which
+    would open other text at the stored offsets."""
+    return (
+        f'<span class="rag-cite-changed" title="{esc(CHANGED)}; the stored quote is shown">'
+        f"{esc(label)}</span>"
+    )
+
+
+def link_markers(
+    text: str, citations: dict[int, Citation], changed: frozenset[str] = frozenset()
+) -> str:
     """Escape ``text`` and turn each ``[n]`` naming a known citation into a viewer link."""
     parts: list[str] = []
     last = 0
@@ -39,17 +53,23 @@ def link_markers(text: str, citations: dict[int, Citation]) -> str:
         if citation is None:
             continue
         parts.append(esc(text[last : match.start()]))
-        parts.append(cite_link(f"[{citation.n}]", citation.source, citation.start, citation.end))
+        label = f"[{citation.n}]"
+        if citation.source in changed:
+            parts.append(changed_mark(label))
+        else:
+            parts.append(cite_link(label, citation.source, citation.start, citation.end))
         last = match.end()
     parts.append(esc(text[last:]))
     return "".join(parts)
 
 
-def _sentence_html(sentence: AnswerSentence, citations: dict[int, Citation]) -> str:
+def _sentence_html(
+    sentence: AnswerSentence, citations: dict[int, Citation], changed: frozenset[str]
+) -> str:
     text = sentence.text
     if sentence.citations and not _MARKER.search(text):
         text += " " + " ".join(f"[{n}]" for n in sentence.citations)
-    body = link_markers(text, citations)
+    body = link_markers(text, citations, changed)
     if sentence.supported:
         return f'<span class="rag-sentence">{body}</span>'
     return (
@@ -68,12 +88,16 @@ def passage_score(citation: Citation, passages: tuple[Passage, ...]) -> float | 
     return None
 
 
-def sources_html(answer: Answer) -> str:
+def sources_html(answer: Answer, changed: frozenset[str] = frozenset()) -> str:
     items = []
     for citation in answer.citations:
         score = passage_score(citation, answer.passages)
         score_html = f'<span class="rag-score">score {score:.2f}</span>' if score else ""
-        link = cite_link(f"[{citation.n}]", citation.source, citation.start, citation.end)
+        if citation.source in changed:
+            link = changed_mark(f"[{citation.n}]")
+            score_html = f'<span class="rag-changed">{esc(CHANGED)}</span>'
+        else:
+            link = cite_link(f"[{citation.n}]", citation.source, citation.start, citation.end)
         where = where_label(citation.page, citation.page_end, citation.section)
         where_html = f'<span class="rag-where">{esc(where)}</span> ' if where else ""
         items.append(
@@ -84,15 +108,19 @@ def sources_html(answer: Answer) -> str:
     return f'<ol class="rag-sources">{"".join(items)}</ol>' if items else ""
 
 
-def _nearest_html(answer: Answer) -> str:
+def _nearest_html(answer: Answer, changed: frozenset[str]) -> str:
     if not answer.passages:
         return ""
     items = []
     for passage in answer.passages[:3]:
         chunk = passage.chunk
         snippet = chunk.text if len(chunk.text) <= 220 else chunk.text[:220] + "…"
+        if chunk.source in changed:
+            link = f"{esc(chunk.source)} {changed_mark(CHANGED)}"
+        else:
+            link = cite_link(chunk.source, chunk.source, chunk.start, chunk.end)
         items.append(
-            f"<li>{cite_link(chunk.source, chunk.source, chunk.start, chunk.end)} "
+            f"<li>{link} "
             f'<span class="rag-score">score {passage.score:.2f}</span> '
             f'<span class="rag-snippet">{esc(snippet)}</span></li>'
         )
@@ -102,27 +130,29 @@ def _nearest_html(answer: Answer) -> str:
     )
 
 
-def answer_html(answer: Answer) -> str:
-    """The answer with linked markers, then its sources; a decline looks different."""
+def answer_html(answer: Answer, changed: frozenset[str] = frozenset()) -> str:
+    """The answer with linked markers, then its sources; a decline looks different.
+
+    ``changed``: sources changed or deleted since a saved answer was given (never linked)."""
     warnings = "".join(f'<div class="rag-warning">{esc(w)}</div>' for w in answer.warnings)
     if not answer.answerable:
         return (
             '<div class="rag-decline" role="note">'
             '<span class="rag-decline-icon" aria-hidden="true">∅</span>'
             "<div><strong>Not in the documents.</strong> "
-            f"<span>{esc(answer.text)}</span>{_nearest_html(answer)}</div></div>{warnings}"
+            f"<span>{esc(answer.text)}</span>{_nearest_html(answer, changed)}</div></div>{warnings}"
         )
     citations = {c.n: c for c in answer.citations}
     if answer.provisional:
         return quoted_html(answer)
     if answer.sentences:
-        body = " ".join(_sentence_html(s, citations) for s in answer.sentences)
+        body = " ".join(_sentence_html(s, citations, changed) for s in answer.sentences)
     else:
-        body = link_markers(answer.text, citations)
+        body = link_markers(answer.text, citations, changed)
     timing = answer.timings_ms.get("total")
     footer = esc(answer.generator) + (f" · {timing / 1000:.1f} s" if timing else "")
     return (
-        f'<div class="rag-answer">{body}</div>{warnings}{sources_html(answer)}'
+        f'<div class="rag-answer">{body}</div>{warnings}{sources_html(answer, changed)}'
         f'<div class="rag-meta">{footer}</div>'
     )
 

@@ -78,10 +78,12 @@ def _stream_to_stdout(piece: str) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.cli.chats import SavedChat
     from rag.generation.base import Turn
 
+    chat = SavedChat(settings, args.chat) if args.chat else None
     assistant = open_assistant(settings)
-    history: tuple[Turn, ...] = ()
+    history = tuple(Turn(q, a) for q, a in chat.turns) if chat else ()
     for question in args.questions:
         streamed: list[str] = []
 
@@ -102,7 +104,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             emit(answer.to_json())
         else:
             _print_answer(answer, drafted=bool(streamed))
-        if args.conversation:
+        if chat is not None:
+            chat.save(question, answer, assistant.snapshot())
+        # A saved chat's history holds answered questions only, as the web chat's does.
+        if args.conversation or (chat is not None and answer.answerable):
             history = (*history, Turn(question, answer.text))
     return 0
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from rag import __version__
+from rag.cli.chats import add_chat_option
+from rag.cli.chats import add_parser as add_chats_parser
 from rag.cli.collections import add_collection_option, open_collection
 from rag.cli.collections import add_parser as add_collections_parser
 from rag.cli.commands import (
@@ -50,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="treat the questions as one conversation: later ones may be follow-ups",
     )
     add_source_filter(ask)
+    add_chat_option(ask)
     ask.set_defaults(run=cmd_ask)
 
     retrieve = commands.add_parser("retrieve", help="show the passages retrieved for questions")
@@ -99,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="address (default RAG_HOST, 127.0.0.1)")
     serve.set_defaults(run=cmd_serve)
 
+    add_chats_parser(commands)
     from rag.eval.cli import add_parser as add_eval_parser
 
     add_eval_parser(commands)

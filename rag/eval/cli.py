@@ -11,6 +11,7 @@ from typing import Any
 from rag.settings import Settings
 
 DATASETS = ("dev", "piaf", "xquad-en-es", "squad2", "pg", "spf", "real")
+FEEDBACK = "feedback"  # the rated answers in the history, replayed on the current index
 
 
 def add_parser(commands: Any) -> None:
@@ -22,7 +23,13 @@ def add_parser(commands: Any) -> None:
         "the baselines (BM25 only, dense only, plain llama-index) on its questions, print a "
         "table and write a JSON results file.",
     )
-    parser.add_argument("--dataset", required=True, choices=DATASETS)
+    parser.add_argument(
+        "--dataset",
+        required=True,
+        choices=(*DATASETS, FEEDBACK),
+        help="an evaluation dataset, or 'feedback': replay the answers rated 👍/👎 in the web "
+        "app through the current index and pipeline and show what changed",
+    )
     parser.add_argument("--limit", type=int, help="a seeded sample of this many questions")
     parser.add_argument(
         "--documents",
@@ -48,6 +55,11 @@ def add_parser(commands: Any) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.dataset == FEEDBACK:
+        from rag.eval.feedback import run_feedback
+
+        print(run_feedback(settings, args.json, settings.collection))
+        return 0
     from rag.eval.runner import EvalOptions, render_table, run_eval, to_json, write_results
 
     for flag in ("limit", "documents"):

@@ -44,6 +44,8 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> Non
         try:
             with urllib.request.urlopen(url + "/gradio_api/info", timeout=2):
                 return
+        except urllib.error.HTTPError:
+            return  # it answers, behind a login (RAG_AUTH)
         except OSError:
             time.sleep(0.5)
     pytest.fail(
@@ -52,9 +54,10 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> Non
 
 
 def serve(base: Path, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
-    """`rag serve` in a subprocess, as users start it, over a temporary index of the seed."""
+    """`rag serve` in a subprocess, as users start it, over a temporary index of the seed;
+    again on the same ``base``, it is the same server restarted (its index and history kept)."""
     corpus, index, log = base / "corpus", base / "index", base / "serve.log"
-    corpus.mkdir()
+    corpus.mkdir(exist_ok=True)
     shutil.copy(SEED_FILE, corpus / SEED_FILE.name)
     port = free_port()
     env = {
