@@ -15,7 +15,7 @@ QUESTION = "Qui est le PDG d'OpenAI cité dans l'article ?"
 def run(history: ChatHistory, question: str, chat_id: str | None = None, user: str = "") -> tuple:  # type: ignore[type-arg]
     chat = history.chat()
     request = SimpleNamespace(username=user or None)
-    return list(chat(question, [], [], chat_id, {}, request))[-1]
+    return list(chat(question, [], [], chat_id, {}, None, request))[-1]
 
 
 def test_the_final_answer_is_saved_with_its_position(seed_assistant, tmp_path) -> None:  # type: ignore[no-untyped-def]
