@@ -74,7 +74,9 @@ def sources_html(answer: Answer) -> str:
         score = passage_score(citation, answer.passages)
         score_html = f'<span class="rag-score">score {score:.2f}</span>' if score else ""
         link = cite_link(f"[{citation.n}]", citation.source, citation.start, citation.end)
-        where = where_label(citation.page, citation.page_end, citation.section)
+        where = where_label(
+            citation.page, citation.page_end, citation.section, citation.locator, citation.ocr
+        )
         where_html = f'<span class="rag-where">{esc(where)}</span> ' if where else ""
         items.append(
             f'<li class="rag-source">{link} '

@@ -7,6 +7,7 @@ import statistics
 from collections import Counter
 from typing import Any
 
+from rag.ingest.ocr import OCR_DPI, no_text_layer_reason, ocr_lines, tesseract
 from rag.ingest.text import Extracted, TextBuilder, UnreadableFile, collapse
 
 # PDFium marks a hyphen it found at a line end (LaTeX hyphenation) as U+FFFE; soft hyphens do
@@ -25,6 +26,7 @@ _HEAD_WORDS = 2
 _SHORT_LINE = 0.6
 _LEADER = re.compile(r"(?:\.\s*){4,}\d+$")
 _CONTENTS_LEADERS = 5
+_HAS_WORD = re.compile(r"\w")
 
 
 def _page_lines(textpage: Any) -> list[str]:
@@ -102,6 +104,18 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return ["\n".join(p) for p in paragraphs if p]
 
 
+def _scanned_lines(page: Any) -> list[str] | None:
+    """A page without a text layer read by OCR from its rendering; None when it cannot be
+    (no Tesseract, or Tesseract failed on it): the page stays empty and is reported."""
+    if tesseract() is None:
+        return None
+    image = page.render(scale=OCR_DPI / 72).to_pil()
+    try:
+        return ocr_lines(image)
+    except UnreadableFile:
+        return None
+
+
 def _outline(pdf: Any) -> list[tuple[int, str, int]]:
     """(level, title, 0-based page) of each bookmark; pypdfium2 4 and 5 spell them differently."""
     items = []
@@ -143,11 +157,21 @@ def read_pdf(data: bytes) -> Extracted:
         raise UnreadableFile(f"malformed PDF ({error})") from error
     try:
         pages: list[list[str]] = []
+        ocr_pages: list[int] = []
+        unread: list[int] = []
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            pages.append(_page_lines(textpage))
+            lines = _page_lines(textpage)
             textpage.close()
+            if not any(_HAS_WORD.search(line) for line in lines):
+                scanned = _scanned_lines(page)
+                if scanned is None:
+                    unread.append(index + 1)
+                else:
+                    lines = scanned
+                    ocr_pages.append(index + 1)
+            pages.append(lines)
             page.close()
         outline = _outline(pdf)
         try:
@@ -167,6 +191,10 @@ def read_pdf(data: bytes) -> Extracted:
         for paragraph in _paragraphs(_strip_edges(lines, running)):
             builder.paragraph(paragraph)
     built = builder.build(None)
+    if not built.text.strip() and unread:
+        raise UnreadableFile(no_text_layer_reason(len(unread)))
+    if not built.text.strip() and ocr_pages:
+        raise UnreadableFile(f"no text found: OCR read nothing on {len(ocr_pages)} scanned pages")
     starts = [*built.pages, len(built.text)]
     for level, heading, index in outline:
         if 0 <= index < len(built.pages):
@@ -174,4 +202,12 @@ def read_pdf(data: bytes) -> Extracted:
             builder.heading(level, heading, at)
     sections = sorted(builder.sections, key=lambda s: s[0])
     first_line = next((line for line in built.text.splitlines() if line.strip()), None)
-    return Extracted(built.text, title or first_line, built.pages, tuple(sections), built.verbatim)
+    return Extracted(
+        built.text,
+        title or first_line,
+        built.pages,
+        tuple(sections),
+        built.verbatim,
+        ocr_pages=tuple(ocr_pages),
+        unread_pages=tuple(unread),
+    )
