@@ -36,6 +36,7 @@ def _mixed() -> bytes:
             format_files.text_pdf([["La première page a une couche de texte."]]),
             _scan(SCANNED),
             format_files.text_pdf([["La troisième page aussi."]]),
+            _scan(["Quatrième page : la sauvegarde part chaque nuit vers le serveur distant."]),
         ]
     )
 
@@ -68,12 +69,13 @@ def test_scanned_french_pdf_is_answered_with_an_ocr_marked_page(tmp_path: Path, 
 
 @needs_tesseract
 def test_mixed_pdf_reads_text_pages_and_ocrs_the_scanned_one():
-    extracted = read_pdf(_mixed())
-    assert extracted.ocr_pages == (2,) and extracted.unread_pages == ()
-    assert len(extracted.pages) == 3
+    extracted = read_pdf(_mixed())  # the two scanned pages are OCR'd in parallel
+    assert extracted.ocr_pages == (2, 4) and extracted.unread_pages == ()
+    assert len(extracted.pages) == 4
     second = extracted.text[extracted.pages[1] : extracted.pages[2]]
     assert "systemctl reload postfix" in second and "quatre semaines" in second
     assert extracted.text.startswith("La première page") and "troisième" in extracted.text
+    assert "sauvegarde part chaque nuit" in extracted.text[extracted.pages[3] :]
 
 
 def test_without_tesseract_other_pages_are_indexed_and_the_scan_is_reported(
@@ -83,9 +85,9 @@ def test_without_tesseract_other_pages_are_indexed_and_the_scan_is_reported(
     (tmp_path / "mixed.pdf").write_bytes(_mixed())
     document = load_document(tmp_path / "mixed.pdf", tmp_path)
     assert "première page" in document.text and "troisième" in document.text
-    assert document.unread_pages == (2,) and document.ocr_pages == ()
+    assert document.unread_pages == (2, 4) and document.ocr_pages == ()
     warnings = document_health(document).warnings
-    assert "1 pages have no text layer; install tesseract-ocr to read them" in warnings
+    assert "2 pages have no text layer; install tesseract-ocr to read them" in warnings
     # A scan with no text page at all is skipped with the same reason, and so is an image.
     with pytest.raises(UnreadableFile, match="1 pages have no text layer; install tesseract"):
         read_pdf(_scan(SCANNED))

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from rag.ingest.text import UnreadableFile
@@ -82,3 +83,37 @@ def ocr_lines(image: Any, dpi: int = OCR_DPI) -> list[str]:
         raise UnreadableFile(f"tesseract failed ({message[-1] if message else done.returncode})")
     text = _HYPHENATED.sub(r"\1", done.stdout.decode("utf-8", "replace").replace("\f", ""))
     return [line.strip() for line in text.split("\n")]
+
+
+def _lines_or_none(image: Any) -> list[str] | None:
+    try:
+        return ocr_lines(image)
+    except UnreadableFile:
+        return None  # this page stays unread and is reported; the others still are read
+
+
+class OcrPool:
+    """Pages OCR'd by parallel Tesseract processes (one per two cores: each is single-threaded
+    and indexing embeds beside it), with few rendered pages held at once. ``results`` maps
+    each submitted key to its lines, or None where Tesseract failed."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or max(1, (os.cpu_count() or 2) // 2)
+        self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="ocr")
+        self._pending: list[tuple[int, Future[list[str] | None]]] = []
+        self._done: dict[int, list[str] | None] = {}
+
+    def submit(self, key: int, image: Any) -> None:
+        while len(self._pending) >= 2 * self.workers:  # a 300 dpi page is ~8 MB in memory
+            self._collect_oldest()
+        self._pending.append((key, self._executor.submit(_lines_or_none, image)))
+
+    def _collect_oldest(self) -> None:
+        key, future = self._pending.pop(0)
+        self._done[key] = future.result()
+
+    def results(self) -> dict[int, list[str] | None]:
+        while self._pending:
+            self._collect_oldest()
+        self._executor.shutdown()
+        return self._done

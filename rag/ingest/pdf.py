@@ -7,7 +7,7 @@ import statistics
 from collections import Counter
 from typing import Any
 
-from rag.ingest.ocr import OCR_DPI, no_text_layer_reason, ocr_lines, tesseract
+from rag.ingest.ocr import OCR_DPI, OcrPool, no_text_layer_reason, tesseract
 from rag.ingest.text import Extracted, TextBuilder, UnreadableFile, collapse
 
 # PDFium marks a hyphen it found at a line end (LaTeX hyphenation) as U+FFFE; soft hyphens do
@@ -104,18 +104,6 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return ["\n".join(p) for p in paragraphs if p]
 
 
-def _scanned_lines(page: Any) -> list[str] | None:
-    """A page without a text layer read by OCR from its rendering; None when it cannot be
-    (no Tesseract, or Tesseract failed on it): the page stays empty and is reported."""
-    if tesseract() is None:
-        return None
-    image = page.render(scale=OCR_DPI / 72).to_pil()
-    try:
-        return ocr_lines(image)
-    except UnreadableFile:
-        return None
-
-
 def _outline(pdf: Any) -> list[tuple[int, str, int]]:
     """(level, title, 0-based page) of each bookmark; pypdfium2 4 and 5 spell them differently."""
     items = []
@@ -157,7 +145,9 @@ def read_pdf(data: bytes) -> Extracted:
         raise UnreadableFile(f"malformed PDF ({error})") from error
     try:
         pages: list[list[str]] = []
-        ocr_pages: list[int] = []
+        # Pages without a text layer (scans) are rendered and read by Tesseract; without it
+        # they stay empty and are reported.
+        pool = OcrPool() if tesseract() is not None else None
         unread: list[int] = []
         for index in range(len(pdf)):
             page = pdf[index]
@@ -165,14 +155,20 @@ def read_pdf(data: bytes) -> Extracted:
             lines = _page_lines(textpage)
             textpage.close()
             if not any(_HAS_WORD.search(line) for line in lines):
-                scanned = _scanned_lines(page)
-                if scanned is None:
+                if pool is None:
                     unread.append(index + 1)
                 else:
-                    lines = scanned
-                    ocr_pages.append(index + 1)
+                    pool.submit(index, page.render(scale=OCR_DPI / 72, grayscale=True).to_pil())
             pages.append(lines)
             page.close()
+        ocr_pages: list[int] = []
+        for index, scanned in sorted((pool.results() if pool else {}).items()):
+            if scanned is None:
+                unread.append(index + 1)
+            else:
+                pages[index] = scanned
+                ocr_pages.append(index + 1)
+        unread.sort()
         outline = _outline(pdf)
         try:
             title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
