@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test lint install browser bench
+.PHONY: run test lint install browser ocr bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	-scripts/ensure_tesseract.sh
 	$(BIN)/rag serve
 
 lint: $(STAMP)
@@ -30,7 +31,11 @@ lint: $(STAMP)
 browser:
 	scripts/ensure_chromium.sh
 
-test: lint browser
+# Scanned PDFs and images are read by Debian's Tesseract; the script installs it (as root).
+ocr:
+	scripts/ensure_tesseract.sh
+
+test: lint browser ocr
 	RAG_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 # Regenerates BENCHMARKS.md and docs/bench/*.png (full evaluation sets and scale runs: long;

@@ -123,7 +123,8 @@ class Settings(BaseSettings):
     )
     upload_max_mb: int = Field(20, ge=1, le=50, description="Largest file the web app accepts.")
     upload_types: str = Field(
-        ".txt,.md,.markdown,.html,.htm,.pdf,.docx",
+        ".txt,.md,.markdown,.html,.htm,.pdf,.docx,.pptx,.epub,.odt,.csv,.xlsx,"
+        ".png,.jpg,.jpeg,.tif,.tiff",
         description="File types the web app accepts for upload, comma-separated.",
     )
 

@@ -35,6 +35,15 @@ class Document:
     sections: tuple[tuple[int, str], ...] = ()
     # Preformatted blocks (code, listings) the chunker keeps whole instead of cutting sentences.
     verbatim: tuple[Span, ...] = ()
+    # What one unit of ``pages`` is for a reader: "page" (PDF, scan), "slide", "chapter", "row".
+    page_label: str = "page"
+    # The reader's name of each unit when its number alone does not place it ("Sheet1, row 12"):
+    # empty, or one name per entry of ``pages``.
+    page_names: tuple[str, ...] = ()
+    # 1-based pages whose text was read by OCR (scanned PDF pages, images).
+    ocr_pages: tuple[int, ...] = ()
+    # 1-based pages without a text layer left unread (no Tesseract when the file was read).
+    unread_pages: tuple[int, ...] = ()
 
     @property
     def doc_id(self) -> str:
@@ -89,6 +98,10 @@ class Citation:
     page: int | None = None
     page_end: int | None = None
     section: str | None = None
+    # The locator of a unit that is not a PDF page ("slide 4", "Sheet1, row 12", "chapter 3");
+    # None for pages, which ``page`` says. ``ocr`` is True when the quote's text was OCR'd.
+    locator: str | None = None
+    ocr: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}

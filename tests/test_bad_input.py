@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rag.cli import main
+from tests import format_files
 from tests.test_ingest import minimal_pdf
 
 pytestmark = pytest.mark.faults
@@ -46,7 +47,29 @@ def bad_corpus(tmp_path: Path) -> Path:
     (root / "dangling.txt").symlink_to(root / "missing-target.txt")
     (root / "a" / "loop").symlink_to(root / "a", target_is_directory=True)
     (root / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    _office_bad_files(root)
     return root
+
+
+def _office_bad_files(root: Path) -> None:
+    """A password-protected PDF and DOCX, a corrupt XLSX, an image without text."""
+    import io
+
+    import pypdf
+    from msoffcrypto.format.ooxml import OOXMLFile
+    from PIL import Image
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(minimal_pdf("Secret."))))
+    writer.encrypt("s3cret")
+    with (root / "locked.pdf").open("wb") as out:
+        writer.write(out)
+    format_files.write_docx(root / "plain.docx")
+    with (root / "plain.docx").open("rb") as plain, (root / "locked.docx").open("wb") as out:
+        OOXMLFile(plain).encrypt("s3cret", out)
+    (root / "plain.docx").unlink()
+    format_files.write_xlsx(root / "sales.xlsx")
+    (root / "corrupt.xlsx").write_bytes((root / "sales.xlsx").read_bytes()[:3000])
+    (root / "blank.png").write_bytes(format_files.png(Image.new("L", (600, 400), 255)))
 
 
 def test_bad_files_are_skipped_with_reasons_and_good_ones_indexed(
@@ -65,11 +88,18 @@ def test_bad_files_are_skipped_with_reasons_and_good_ones_indexed(
     assert "binary" in reasons["binary.txt"]
     assert "PDF" in reasons["broken.pdf"] and "PDF" in reasons["truncated.pdf"]
     assert "too long" in reasons["huge.txt"] and "RAG_MAX_DOCUMENT_CHARS" in reasons["huge.txt"]
-    assert "dangling.txt" in reasons and "unsupported" in reasons["image.png"]
+    assert "dangling.txt" in reasons and "unreadable image" in reasons["image.png"]
+    assert reasons["locked.pdf"] == "encrypted PDF (needs a password)"
+    assert reasons["locked.docx"].startswith("password-protected DOCX")
+    assert reasons["corrupt.xlsx"].startswith("malformed XLSX")
+    assert reasons["blank.png"] in (
+        "no text found in the image (OCR read nothing)",
+        "an image is read by OCR; install tesseract-ocr to read it",
+    )
     root = os.geteuid() == 0  # root reads files whatever their permissions
     assert ("locked.txt" in reasons) is not root
     good = {"notes.txt", "a/b/c/deep.md", LONG_NAME, "latin1.txt", "utf16.txt", "page.html"}
-    good |= {"report.pdf"} | ({"locked.txt"} if root else set())
+    good |= {"report.pdf", "sales.xlsx"} | ({"locked.txt"} if root else set())
     assert report["documents"] == len(good)
     assert report["added"] == len(good)
 

@@ -127,7 +127,8 @@ class Handlers:
 
     def show_source(self, data: list[Any]) -> str:
         source, start, end = parse_request(data)
-        return source_html(self.services.assistant.snapshot(), source, start, end)
+        snapshot = self.services.assistant.snapshot()
+        return source_html(snapshot, source, start, end, self.library.corpus)
 
     def find_intro(self) -> str:
         return panels.notice_html("Paste text to see every place the documents say it.")

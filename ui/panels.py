@@ -35,7 +35,13 @@ def _context(snapshot: IndexSnapshot, match: dict[str, Any]) -> str:
 
 
 def _where_html(match: dict[str, Any]) -> str:
-    label = where_label(match.get("page"), match.get("page_end"), match.get("section"))
+    label = where_label(
+        match.get("page"),
+        match.get("page_end"),
+        match.get("section"),
+        match.get("locator"),
+        match.get("ocr"),
+    )
     return f'<span class="rag-where">{esc(label)}</span> ' if label else ""
 
 

@@ -98,7 +98,9 @@ def sources_html(answer: Answer, changed: frozenset[str] = frozenset()) -> str:
             score_html = f'<span class="rag-changed">{esc(CHANGED)}</span>'
         else:
             link = cite_link(f"[{citation.n}]", citation.source, citation.start, citation.end)
-        where = where_label(citation.page, citation.page_end, citation.section)
+        where = where_label(
+            citation.page, citation.page_end, citation.section, citation.locator, citation.ocr
+        )
         where_html = f'<span class="rag-where">{esc(where)}</span> ' if where else ""
         items.append(
             f'<li class="rag-source">{link} '

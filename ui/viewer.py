@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rag.locate import locate, where_label
+from rag.locate import locate, ocr_at, page_at, unit_locator, where_label
 from rag.store.snapshot import IndexSnapshot
+from rag.types import Document
+from ui.pdf_page import page_figure
 from ui.render import esc
 
 # Large documents are shown as a window around the span: the browser stays responsive and
@@ -30,8 +32,11 @@ def parse_request(data: Any) -> tuple[str, int, int]:
         return "", 0, 0
 
 
-def source_html(snapshot: IndexSnapshot, source: str, start: int, end: int) -> str:
-    """The document named ``source`` read from the index snapshot only, never from a path."""
+def source_html(
+    snapshot: IndexSnapshot, source: str, start: int, end: int, corpus: Path | None = None
+) -> str:
+    """The document named ``source`` read from the index snapshot only; with ``corpus``, a
+    cited PDF page is also rendered from its file, if that is still the indexed version."""
     document = snapshot.document_by_source(source)
     if document is None:
         return (
@@ -49,12 +54,20 @@ def source_html(snapshot: IndexSnapshot, source: str, start: int, end: int) -> s
             + esc(text[end:hi])
         )
         where = f"characters {start}–{end} of {len(text)}"
-        located = where_label(*locate(document, start, end))
+        page, page_end, section = locate(document, start, end)
+        located = where_label(
+            page,
+            page_end,
+            section,
+            unit_locator(document, page, page_end),
+            ocr_at(document, page, page_end),
+        )
         where = f"{located} · {where}" if located else where
     else:
         hi = min(len(text), 2 * WINDOW_CHARS)
         body = '<span id="rag-hit"></span>' + esc(text[:hi])
         where = f"{len(text)} characters"
+    figure = _pdf_page(snapshot, document, start, end, corpus) if end > start else ""
     before = '<div class="rag-elided">…</div>' if lo > 0 else ""
     after = '<div class="rag-elided">…</div>' if hi < len(text) else ""
     return (
@@ -62,8 +75,24 @@ def source_html(snapshot: IndexSnapshot, source: str, start: int, end: int) -> s
         f'<div class="rag-viewer-info">{esc(document.source)} · {esc(document.language)} · '
         f"{esc(where)}</div></div>"
         f'<div class="rag-viewer-text" data-source="{esc(document.source)}">{before}'
-        f"{body}{after}</div>"
+        f"{body}{after}</div>{figure}"
     )
+
+
+def _pdf_page(
+    snapshot: IndexSnapshot, document: Document, start: int, end: int, corpus: Path | None
+) -> str:
+    page = page_at(document, start)
+    if corpus is None or page is None or not document.source.lower().endswith(".pdf"):
+        return ""
+    record = snapshot.records.get(document.source)
+    if record is None:
+        return ""
+    root = corpus.resolve()
+    path = (root / document.source).resolve()
+    if not path.is_relative_to(root):
+        return ""
+    return page_figure(path, record.file_hash, page, document.text[start:end])
 
 
 def viewer_js() -> str:

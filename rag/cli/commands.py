@@ -68,7 +68,7 @@ def _print_answer(answer: Any, drafted: bool = False) -> None:
 
 def _where(cited: Any) -> str:
     """ "debian-faq.fr.pdf p. 10 · 1 › 1.2 [2310:2391]": a citation's or match's place."""
-    label = where_label(cited.page, cited.page_end, cited.section)
+    label = where_label(cited.page, cited.page_end, cited.section, cited.locator, cited.ocr)
     return f"{cited.source}{' ' + label if label else ''} [{cited.start}:{cited.end}]"
 
 

@@ -13,7 +13,7 @@ from rag.find.match import FindResult, Match
 from rag.find.normalise import Normalised, normalise
 from rag.find.semantic import SentenceIndex
 from rag.find.thresholds import Thresholds
-from rag.locate import locate
+from rag.locate import locate, ocr_at, unit_locator
 from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.types import Document
 
@@ -142,4 +142,11 @@ class Finder:
         if document is None:
             return match
         page, page_end, section = locate(document, match.start, match.end)
-        return replace(match, page=page, page_end=page_end, section=section)
+        return replace(
+            match,
+            page=page,
+            page_end=page_end,
+            section=section,
+            locator=unit_locator(document, page, page_end),
+            ocr=ocr_at(document, page, page_end),
+        )

@@ -22,6 +22,8 @@ class Match:
     page: int | None = None
     page_end: int | None = None
     section: str | None = None
+    locator: str | None = None  # a slide, row or chapter ("slide 4"); None for pages
+    ocr: bool | None = None  # True when the quote's text was OCR'd
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -32,7 +34,13 @@ class Match:
             "score": round(self.score, 4),
             "kind": self.kind,
         }
-        where = {"page": self.page, "page_end": self.page_end, "section": self.section}
+        where = {
+            "page": self.page,
+            "page_end": self.page_end,
+            "section": self.section,
+            "locator": self.locator,
+            "ocr": self.ocr,
+        }
         data.update({k: v for k, v in where.items() if v is not None})
         return data
 

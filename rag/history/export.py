@@ -33,7 +33,13 @@ def answer_markdown(stored: StoredAnswer, changed: frozenset[str] = frozenset())
             lines += [f"*Not supported by its citation: {sentence['text']}*", ""]
     for citation in answer.get("citations", []):
         source = citation["source"]
-        where = where_label(citation.get("page"), citation.get("page_end"), citation.get("section"))
+        where = where_label(
+            citation.get("page"),
+            citation.get("page_end"),
+            citation.get("section"),
+            citation.get("locator"),
+            citation.get("ocr"),
+        )
         content_hash = stored.document_hashes.get(source, "unknown")
         lines.append(
             f"**[{citation['n']}]** `{source}`"

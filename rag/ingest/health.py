@@ -7,6 +7,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from rag.ingest.ocr import no_text_layer_reason, tesseract
 from rag.types import Document, Span
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
@@ -49,6 +50,10 @@ class DocumentHealth:
     sentences: int
     language: str
     sections: int
+    ocr_pages: int = 0  # pages read by OCR (scans, images)
+    # Pages without a text layer that OCR did not read (no Tesseract when they were indexed).
+    unread_pages: int = 0
+    page_label: str = "page"  # what a page is here: "page", "slide", "chapter", "row"
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -57,20 +62,28 @@ class DocumentHealth:
             found.append(
                 f"{self.garbled_share:.1%} of words look glued together (spaces lost in extraction)"
             )
-        if self.pages and self.empty_pages / self.pages > EMPTY_PAGES_WARNING:
-            found.append(
-                f"{self.empty_pages} of {self.pages} pages have no text (a scan without OCR?)"
-            )
+        if self.unread_pages:
+            if tesseract() is None:
+                found.append(no_text_layer_reason(self.unread_pages))
+            else:  # Tesseract came after this document was read
+                found.append(
+                    f"{self.unread_pages} pages have no text layer; "
+                    "run `rag index --rebuild` to read them with OCR"
+                )
+        elif self.pages and self.empty_pages / self.pages > EMPTY_PAGES_WARNING:
+            found.append(f"{self.empty_pages} of {self.pages} pages have no text")
         if self.sentences >= 20 and self.one_word_share > ONE_WORD_WARNING:
             found.append(f"{self.one_word_share:.0%} of sentences are single words (fragments)")
         return tuple(found)
 
     def summary(self) -> str:
         """One line for a person: "75 pages · 171,012 characters · fr · 41 sections · ok"."""
-        parts = [f"{self.pages} pages"] if self.pages else []
+        parts = [f"{self.pages:,} {self.page_label}s"] if self.pages else []
         parts.append(f"{self.characters:,} characters")
+        if self.ocr_pages:
+            parts.append(f"{self.ocr_pages} pages OCR'd")
         if self.empty_pages:
-            parts.append(f"{self.empty_pages} pages without text")
+            parts.append(f"{self.empty_pages} {self.page_label}s without text")
         parts += [
             f"{self.sentences:,} sentences",
             f"garbled {self.garbled_share:.1%}",
@@ -107,4 +120,7 @@ def document_health(document: Document) -> DocumentHealth:
         sentences=len(document.sentences),
         language=document.language,
         sections=len(document.sections),
+        ocr_pages=len(document.ocr_pages),
+        unread_pages=len(document.unread_pages),
+        page_label=document.page_label,
     )

@@ -86,6 +86,10 @@ def load_document(path: Path, root: Path, data: bytes | None = None) -> Document
         pages=extracted.pages,
         sections=extracted.sections,
         verbatim=extracted.verbatim,
+        page_label=extracted.page_label,
+        page_names=extracted.page_names,
+        ocr_pages=extracted.ocr_pages,
+        unread_pages=extracted.unread_pages,
     )
 
 

@@ -7,6 +7,7 @@ import statistics
 from collections import Counter
 from typing import Any
 
+from rag.ingest.ocr import OCR_DPI, OcrPool, no_text_layer_reason, tesseract
 from rag.ingest.text import Extracted, TextBuilder, UnreadableFile, collapse
 
 # PDFium marks a hyphen it found at a line end (LaTeX hyphenation) as U+FFFE; soft hyphens do
@@ -25,6 +26,7 @@ _HEAD_WORDS = 2
 _SHORT_LINE = 0.6
 _LEADER = re.compile(r"(?:\.\s*){4,}\d+$")
 _CONTENTS_LEADERS = 5
+_HAS_WORD = re.compile(r"\w")
 
 
 def _page_lines(textpage: Any) -> list[str]:
@@ -143,12 +145,30 @@ def read_pdf(data: bytes) -> Extracted:
         raise UnreadableFile(f"malformed PDF ({error})") from error
     try:
         pages: list[list[str]] = []
+        # Pages without a text layer (scans) are rendered and read by Tesseract; without it
+        # they stay empty and are reported.
+        pool = OcrPool() if tesseract() is not None else None
+        unread: list[int] = []
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            pages.append(_page_lines(textpage))
+            lines = _page_lines(textpage)
             textpage.close()
+            if not any(_HAS_WORD.search(line) for line in lines):
+                if pool is None:
+                    unread.append(index + 1)
+                else:
+                    pool.submit(index, page.render(scale=OCR_DPI / 72, grayscale=True).to_pil())
+            pages.append(lines)
             page.close()
+        ocr_pages: list[int] = []
+        for index, scanned in sorted((pool.results() if pool else {}).items()):
+            if scanned is None:
+                unread.append(index + 1)
+            else:
+                pages[index] = scanned
+                ocr_pages.append(index + 1)
+        unread.sort()
         outline = _outline(pdf)
         try:
             title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
@@ -167,6 +187,10 @@ def read_pdf(data: bytes) -> Extracted:
         for paragraph in _paragraphs(_strip_edges(lines, running)):
             builder.paragraph(paragraph)
     built = builder.build(None)
+    if not built.text.strip() and unread:
+        raise UnreadableFile(no_text_layer_reason(len(unread)))
+    if not built.text.strip() and ocr_pages:
+        raise UnreadableFile(f"no text found: OCR read nothing on {len(ocr_pages)} scanned pages")
     starts = [*built.pages, len(built.text)]
     for level, heading, index in outline:
         if 0 <= index < len(built.pages):
@@ -174,4 +198,12 @@ def read_pdf(data: bytes) -> Extracted:
             builder.heading(level, heading, at)
     sections = sorted(builder.sections, key=lambda s: s[0])
     first_line = next((line for line in built.text.splitlines() if line.strip()), None)
-    return Extracted(built.text, title or first_line, built.pages, tuple(sections), built.verbatim)
+    return Extracted(
+        built.text,
+        title or first_line,
+        built.pages,
+        tuple(sections),
+        built.verbatim,
+        ocr_pages=tuple(ocr_pages),
+        unread_pages=tuple(unread),
+    )

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from pathlib import Path
 
+from rag.ingest.ebook import read_epub
 from rag.ingest.html import read_html as _read_html_text
+from rag.ingest.images import read_image
+from rag.ingest.odt import read_odt
 from rag.ingest.pdf import read_pdf
+from rag.ingest.slides import read_pptx
+from rag.ingest.tables import read_csv, read_xlsx
 from rag.ingest.text import Extracted, TextBuilder, UnreadableFile
+from rag.ingest.word import read_docx
 
 __all__ = ["READERS", "Extracted", "UnreadableFile", "decode_text", "reader_for"]
 
@@ -98,36 +103,6 @@ def read_html(data: bytes) -> Extracted:
     )
 
 
-def read_docx(data: bytes) -> Extracted:
-    import zipfile
-
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise UnreadableFile(f"malformed DOCX ({error})") from error
-    builder = TextBuilder()
-    for paragraph in document.paragraphs:
-        style = paragraph.style.name if paragraph.style is not None else ""
-        level = _docx_heading_level(style or "")
-        if level and paragraph.text.strip():
-            builder.heading(level, paragraph.text)
-        builder.paragraph(paragraph.text)
-    built = builder.build(document.core_properties.title or None)
-    return Extracted(
-        built.text, built.title or _first_line_title(built.text), (), built.sections, ()
-    )
-
-
-def _docx_heading_level(style: str) -> int:
-    """Word's built-in "Title" and "Heading N" styles (localised names keep the number)."""
-    if style == "Title":
-        return 1
-    found = re.match(r"(?:Heading|Titre|Überschrift|Título)\s*(\d)$", style)
-    return int(found.group(1)) if found else 0
-
-
 READERS: dict[str, Callable[[bytes], Extracted]] = {
     ".txt": read_plain,
     ".text": read_plain,
@@ -137,6 +112,16 @@ READERS: dict[str, Callable[[bytes], Extracted]] = {
     ".htm": read_html,
     ".pdf": read_pdf,
     ".docx": read_docx,
+    ".pptx": read_pptx,
+    ".epub": read_epub,
+    ".odt": read_odt,
+    ".csv": read_csv,
+    ".xlsx": read_xlsx,
+    ".png": read_image,
+    ".jpg": read_image,
+    ".jpeg": read_image,
+    ".tif": read_image,
+    ".tiff": read_image,
 }
 
 

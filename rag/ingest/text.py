@@ -21,6 +21,11 @@ class Extracted:
     pages: tuple[int, ...] = ()
     sections: tuple[tuple[int, str], ...] = ()
     verbatim: tuple[Span, ...] = ()
+    # See ``Document``: what a unit of ``pages`` is, its names, and the pages read by OCR.
+    page_label: str = "page"
+    page_names: tuple[str, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+    unread_pages: tuple[int, ...] = ()
 
 
 SECTION_SEPARATOR = " › "
@@ -57,6 +62,19 @@ class TextBuilder:
         self._length = start + len(text)
         if verbatim:
             self.verbatim.append((start, self._length))
+
+    def extend(self, extracted: Extracted) -> None:
+        """Another reader's text as the next block, its sections and verbatim spans shifted
+        (an e-book's chapters through the HTML reader)."""
+        if not extracted.text.strip():
+            return
+        start = self._offset_of_next()
+        if self._parts:
+            self._parts.append("\n\n")
+        self._parts.append(extracted.text)
+        self._length = start + len(extracted.text)
+        self.sections += [(start + at, path) for at, path in extracted.sections]
+        self.verbatim += [(start + s, start + e) for s, e in extracted.verbatim]
 
     def heading(self, level: int, title: str, offset: int | None = None) -> None:
         """Open a section at ``offset`` (default: the next paragraph); the heading is not added."""

@@ -23,6 +23,10 @@ def encode_document(document: Document, chunks: list[Chunk]) -> str:
         "pages": list(document.pages),
         "sections": [[at, path] for at, path in document.sections],
         "verbatim": [list(span) for span in document.verbatim],
+        "page_label": document.page_label,
+        "page_names": list(document.page_names),
+        "ocr_pages": list(document.ocr_pages),
+        "unread_pages": list(document.unread_pages),
     }
     return json.dumps(payload, ensure_ascii=False)
 
@@ -42,6 +46,10 @@ def decode_document(data: str, where: str) -> tuple[Document, list[Chunk]]:
             pages=tuple(int(p) for p in raw.get("pages", ())),
             sections=tuple((int(at), str(path)) for at, path in raw.get("sections", ())),
             verbatim=tuple((int(s), int(e)) for s, e in raw.get("verbatim", ())),
+            page_label=str(raw.get("page_label", "page")),
+            page_names=tuple(str(name) for name in raw.get("page_names", ())),
+            ocr_pages=tuple(int(p) for p in raw.get("ocr_pages", ())),
+            unread_pages=tuple(int(p) for p in raw.get("unread_pages", ())),
         )
         spans = [(int(s), int(e)) for s, e in raw["chunks"]]
     except (ValueError, KeyError, TypeError) as error:

@@ -12,7 +12,9 @@ from rag.store.files import write_atomic
 # 2: sentence vectors stored next to the chunk vectors (a version-1 index is re-embedded).
 # 3: documents read by the paragraph-aware HTML/PDF readers, with pages and sections; an
 #    older index is read and embedded again (its files are unchanged, their text is not).
-MANIFEST_VERSION = 3
+# 4: DOCX tables, slides, e-books, spreadsheets and OCR'd scans; documents carry their
+#    locator units (slide, row, chapter) and OCR'd pages.
+MANIFEST_VERSION = 4
 
 
 @dataclass(frozen=True)

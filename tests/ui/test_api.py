@@ -47,11 +47,11 @@ def test_upload_through_the_api(client, tmp_path) -> None:  # type: ignore[no-un
 
     note = tmp_path / "api-note.md"
     note.write_text("# Tide table\n\nHigh tide at Kerlouan is at 06:12 on Monday.\n")
-    bad = tmp_path / "image.png"
-    bad.write_bytes(b"\x89PNG\r\n")
+    bad = tmp_path / "archive.zip"
+    bad.write_bytes(b"PK\x05\x06" + bytes(18))
     result = client.predict([handle_file(note), handle_file(bad)], api_name="/upload")
     assert result["saved"] == ["api-note.md"]
-    assert result["rejected"][0]["file"] == "image.png"
+    assert result["rejected"][0]["file"] == "archive.zip"
     assert "not accepted" in result["rejected"][0]["reason"]
     answer = client.predict("When is high tide at Kerlouan on Monday?", api_name="/ask")
     assert answer["answerable"] and answer["citations"][0]["source"] == "api-note.md"
