@@ -1,6 +1,6 @@
 """Build the adversarial verification benchmark: labelled claims over PIAF, XQuAD and the seed.
 
-Usage: RAG_EVAL_DIR=/path/to/shared/eval python scripts/make_verify_bench.py [--per-set 70]
+Usage: RAG_EVAL_DIR=/path/to/shared/eval python scripts/make_verify_bench.py [--per-set 40]
 Writes rag/eval/data/verify.jsonl (the claims) and verify_passages.jsonl (the passages they cite).
 
 Every item is a claim citing one passage (a paragraph, or a window of ~1,000 characters of it),
@@ -197,7 +197,14 @@ def _items_for(
     add("entity", _swapped(faithful, passage, pool, rng), False, None)
     add("number", _numbered(faithful, rng), False, None)
     add("negation", _negated(faithful, claim_lang), False, None)
-    add("cause", _reversed(claim_sents[i]), False, None)
+    # Causal sentences are rare: any sentence of the passage may give the reversed one.
+    causal = [j for j in range(len(claim_sents)) if quote_sents[j] in passage]
+    for j in sorted(causal, key=lambda j: j != i):
+        reversed_claim = _reversed(claim_sents[j])
+        if reversed_claim:
+            out.append(base | {"kind": "cause", "claim": reversed_claim, "cited": quote_sents[j],
+                               "supported": False, "answers": None})  # fmt: skip
+            break
     neighbours = [
         j for j in (i + 1, i - 1) if 0 <= j < len(quote_sents) and quote_sents[j] in passage
     ]
@@ -276,7 +283,7 @@ def seed() -> list[dict[str, Any]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--per-set", type=int, default=70, help="paragraphs per public set")
+    parser.add_argument("--per-set", type=int, default=40, help="paragraphs per public set")
     parser.add_argument("--out", type=Path, default=DATA / "verify.jsonl")
     args = parser.parse_args()
     rng = random.Random(16)
