@@ -50,6 +50,12 @@ def _sentence_html(sentence: AnswerSentence, citations: dict[int, Citation]) -> 
     if sentence.citations and not _MARKER.search(text):
         text += " " + " ".join(f"[{n}]" for n in sentence.citations)
     body = link_markers(text, citations)
+    if sentence.verdict == "partly":
+        return (
+            '<span class="rag-sentence rag-partly" '
+            'title="Partly supported: the cited passage states only part of this">'
+            f"{body}</span>"
+        )
     if sentence.supported:
         return f'<span class="rag-sentence">{body}</span>'
     return (
@@ -106,10 +112,13 @@ def answer_html(answer: Answer) -> str:
     """The answer with linked markers, then its sources; a decline looks different."""
     warnings = "".join(f'<div class="rag-warning">{esc(w)}</div>' for w in answer.warnings)
     if not answer.answerable:
+        # A found passage that does not answer reads differently from nothing found at all.
+        label = NOT_AN_ANSWER_LABEL if answer.not_an_answer else "Not in the documents."
+        kind = " rag-not-an-answer" if answer.not_an_answer else ""
         return (
-            '<div class="rag-decline" role="note">'
+            f'<div class="rag-decline{kind}" role="note">'
             '<span class="rag-decline-icon" aria-hidden="true">∅</span>'
-            "<div><strong>Not in the documents.</strong> "
+            f"<div><strong>{esc(label)}</strong> "
             f"<span>{esc(answer.text)}</span>{_nearest_html(answer)}</div></div>{warnings}"
         )
     citations = {c.n: c for c in answer.citations}
@@ -127,6 +136,7 @@ def answer_html(answer: Answer) -> str:
     )
 
 
+NOT_AN_ANSWER_LABEL = "Not an answer to the question."
 QUOTED_LABEL = "Quoted from the documents — the model is writing a fuller answer…"
 
 

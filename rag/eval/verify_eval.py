@@ -82,7 +82,7 @@ def cached_embed(cache_dir: Path) -> Callable[[Sequence[str]], np.ndarray]:
 
 def product_verdict(item: Item, embed: Callable[[Sequence[str]], np.ndarray]) -> Verdict:
     """What the assistant decides for this claim citing this passage, for this question."""
-    from rag.generation.cite import verify_answer
+    from rag.generation.cite import passage_quotes, verify_answer
 
     passage = Passage(Chunk("passage.txt", "p", 0, 0, len(item.passage), item.passage), 1.0)
     verified = verify_answer(f"{item.claim} [1]", (passage,), embed)
@@ -98,7 +98,10 @@ def product_verdict(item: Item, embed: Callable[[Sequence[str]], np.ndarray]) ->
         from rag.generation.relevance import addresses
     except ImportError:  # the verifier of before relevance checks: every claim an answer
         return Verdict(verdict, True)
-    relevant = addresses(item.question, item.claim, [c.quote for c in verified.citations], embed)
+    # The passage's other sentences stand for the retrieved passages the product compares with.
+    others = [q.text for q in passage_quotes((passage,))[1]]
+    quotes = [c.quote for c in verified.citations]
+    relevant = addresses(item.question, item.claim, quotes, embed, others)
     return Verdict(verdict, relevant.addresses)
 
 
