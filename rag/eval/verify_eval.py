@@ -154,6 +154,13 @@ def evaluate(items: list[Item], decide: Callable[[Item], Verdict]) -> dict[str, 
             "faithful_flagged": _ratio(
                 sum(v.verdict != "supported" or not v.answers for _, v in faithful), len(faithful)
             ),
+            # The two halves of that: the verifier's verdict, and the relevance check's.
+            "faithful_not_supported": _ratio(
+                sum(v.verdict != "supported" for _, v in faithful), len(faithful)
+            ),
+            "faithful_not_an_answer": _ratio(
+                sum(not v.answers for _, v in faithful), len(faithful)
+            ),
             "irrelevant_caught": _ratio(sum(not v.answers for _, v in irrelevant), len(irrelevant)),
         },
         "per_kind": per_kind,
@@ -176,8 +183,9 @@ def render(results: dict[str, Any]) -> str:
         f"unsupported: precision {u['precision']}, recall {u['recall']}; "
         f"not an answer: precision {n['precision']}, recall {n['recall']}",
         f"distortions caught {t['distortions_caught']} (target ≥ 0.9), faithful flagged "
-        f"{t['faithful_flagged']} (≤ 0.1), irrelevant caught {t['irrelevant_caught']} (≥ 0.9); "
-        f"{results['seconds_per_claim']} s a claim",
+        f"{t['faithful_flagged']} (≤ 0.1; not supported {t['faithful_not_supported']}, not an "
+        f"answer {t['faithful_not_an_answer']}), irrelevant caught {t['irrelevant_caught']} "
+        f"(≥ 0.9); {results['seconds_per_claim']} s a claim",
     ]
     return "\n".join(lines)
 
