@@ -136,12 +136,19 @@ def answer_or_decline(answer: Answer, question: str, embed: Embed | None = None)
         # The quote is judged on the kind of answer only (a date, a number…), see above.
         kind = expected_type(question)
         if kind not in _KINDS_CHECKED or mentions(quoted.text, kind):
-            return replace(quoted, warnings=(*answer.warnings, note), extractive=quoted)
+            # The LLM's own warnings go with its answer: under the quote they read as its.
+            return replace(quoted, warnings=(*quoted.warnings, note), extractive=quoted)
     found = [t for t in question_terms(question) if t not in verdict.missing]
     missing = ", ".join(verdict.missing) or verdict.reason
     text = _NOT_ASKED["fr" if answer.language == "fr" else "en"].format(
         found=", ".join(found) or "related passages", missing=missing
     )
     return replace(
-        answer, text=text, answerable=False, citations=(), sentences=(), not_an_answer=True
+        answer,
+        text=text,
+        answerable=False,
+        citations=(),
+        sentences=(),
+        warnings=(note,),
+        not_an_answer=True,
     )
