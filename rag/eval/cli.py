@@ -10,7 +10,7 @@ from typing import Any
 
 from rag.settings import Settings
 
-DATASETS = ("dev", "piaf", "xquad-en-es", "squad2", "pg", "spf", "real")
+DATASETS = ("dev", "piaf", "xquad-en-es", "squad2", "pg", "spf", "real", "verify")
 FEEDBACK = "feedback"  # the rated answers in the history, replayed on the current index
 
 
@@ -51,6 +51,12 @@ def add_parser(commands: Any) -> None:
         "--no-plain", action="store_true", help="skip the plain llama-index baseline"
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--split",
+        choices=("heldout", "calibration", "all"),
+        default="heldout",
+        help="--dataset verify only: which half of the labelled claims (default heldout)",
+    )
     parser.set_defaults(run=cmd_eval)
 
 
@@ -76,6 +82,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     )
     if args.cache_dir is not None:
         options = replace(options, cache_dir=args.cache_dir)
+    if args.dataset == "verify":  # labelled claims, no index: rag/eval/verify_eval.py
+        return cmd_verify(args, options.cache_dir)
     data_dir = options.eval_dir
     if data_dir is not None and not data_dir.is_dir():
         print(f"rag: no evaluation data at {data_dir}", file=sys.stderr)
@@ -89,5 +97,20 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(to_json(results))
     else:
         print(render_table(results))
+        print(f"\nResults written to {output}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, cache_dir: Path) -> int:
+    import json
+
+    from rag.eval.verify_eval import render, run
+
+    results = run(args.split, cache_dir)
+    output = args.output or cache_dir / "results" / f"verify-{args.split}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(results, indent=1, ensure_ascii=False) if args.json else render(results))
+    if not args.json:
         print(f"\nResults written to {output}")
     return 0

@@ -116,12 +116,17 @@ def verify_answer(
         chosen, support = _choose(draft, quotes, flat, _row(similarity[row], position), passage_of)
         moved += bool(support.moved_from)
         numbers = [table.number(quote) for quote in chosen]
-        sentences.append(AnswerSentence(draft.text, tuple(numbers), support.supported))
+        sentences.append(
+            AnswerSentence(draft.text, tuple(numbers), support.supported, support.verdict)
+        )
         pieces.append(_with_markers(draft.text, numbers))
     declined = declines > 0 and declines >= len(drafts) - declines
     return VerifiedAnswer(
         " ".join(pieces), tuple(table.citations), tuple(sentences), declined, moved
     )
+
+
+_RANK = {"unsupported": 0, "partly": 1, "supported": 2}
 
 
 def _row(similarities: np.ndarray, position: dict[int, int]) -> Callable[[Quote], float]:
@@ -148,7 +153,7 @@ def _choose(
     """The best quote inside each cited passage, or for an unmarked claim the best overall."""
 
     def verdict(q: Quote) -> Support:
-        return judge(draft.text, window(quotes, q), similarity(q))
+        return judge(draft.text, q.text, window(quotes, q), similarity(q))
 
     cited = [passage_of[k] for k in draft.keys if passage_of.get(k) in quotes]
     if cited:
@@ -156,7 +161,7 @@ def _choose(
         # Each quote must back the claim alone: facts pooled from two places are how a
         # model pins Nvidia's CEO on Huawei.
         verdicts = [verdict(q) for q in chosen]
-        best = max(verdicts, key=lambda v: (v.supported, -len(v.missing), v.similarity))
+        best = max(verdicts, key=lambda v: (_RANK[v.verdict], -len(v.missing), v.similarity))
         if best.supported:
             return chosen, best
         # Small models miscount passages ("[2]" for the first): when another passage's
@@ -164,9 +169,7 @@ def _choose(
         elsewhere = best_quote(draft.text, flat, quotes, similarity)
         moved = verdict(elsewhere)
         if moved.supported:
-            return [elsewhere], Support(
-                True, moved.similarity, moved.overlap, (), moved_from=tuple(cited)
-            )
+            return [elsewhere], replace(moved, moved_from=tuple(cited))
         return chosen, best
     best_overall = best_quote(draft.text, flat, quotes, similarity)
     support = verdict(best_overall)
@@ -174,4 +177,4 @@ def _choose(
     # and numbers the claim states (a claim without any could match almost anything).
     if support.supported and (support.similarity >= ATTACH_SIMILARITY or claim_facts(draft.text)):
         return [best_overall], support
-    return [], replace(support, supported=False)
+    return [], replace(support, supported=False, verdict="unsupported")

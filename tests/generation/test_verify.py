@@ -63,9 +63,40 @@ def test_overlap(claim: str, window: str, at_least: float) -> None:
 
 
 def test_judge_needs_facts_and_closeness() -> None:
-    assert judge("The CEO of Nvidia is Jensen Huang.", NVIDIA, 0.9).supported
-    assert not judge("The CEO of Huawei is Jensen Huang.", NVIDIA, 0.95).supported
-    assert not judge("Bananas grow on trees.", NVIDIA, 0.5).supported
+    assert judge("The CEO of Nvidia is Jensen Huang.", NVIDIA, NVIDIA, 0.9).supported
+    assert not judge("The CEO of Huawei is Jensen Huang.", NVIDIA, NVIDIA, 0.95).supported
+    assert judge("Bananas grow on trees.", NVIDIA, NVIDIA, 0.5).verdict == "unsupported"
+
+
+def test_a_name_only_next_to_the_quote_is_partly_supported() -> None:
+    # "a déclaré Lin" after the sentence naming Lin Jian: the name is the neighbour's.
+    quote = "« De tels mouvements se retourneront contre les États-Unis », a déclaré Lin."
+    claim = "Lin Jian said such moves will backfire on the United States."
+    alone = judge(claim, quote, quote, 0.9)
+    assert alone.verdict == "unsupported" and alone.missing == ("Jian",)
+    near = judge(claim, quote, f"{LIN} {quote}", 0.9)
+    assert near.verdict == "partly" and near.borrowed == ("Jian",) and not near.supported
+
+
+@pytest.mark.parametrize(
+    ("claim", "quote", "swapped"),
+    [
+        (
+            "Goods are taxed on export because it reduces the kingdom's wealth.",
+            "It reduces the kingdom's wealth because goods are taxed on export.",
+            True,
+        ),
+        (
+            "Goods are taxed on export, so the kingdom's wealth is reduced.",
+            "The kingdom's wealth is reduced because goods are taxed on export.",
+            False,
+        ),
+    ],
+)
+def test_reversed_cause_and_effect(claim: str, quote: str, swapped: bool) -> None:
+    verdict = judge(claim, quote, quote, 0.95)
+    assert verdict.reversed is swapped
+    assert (verdict.verdict == "unsupported") is swapped
 
 
 @pytest.mark.parametrize(
@@ -89,7 +120,10 @@ def test_an_inserted_negation_is_not_supported() -> None:
     # Recorded from the bundled 1.5B: one "pas" more than the quote, with overlap and meaning
     # as close as a faithful paraphrase.
     claim = "Jensen Huang a déclaré que la Chine n'était pas « pas derrière » les États-Unis."
-    verdict = judge(claim, NVIDIA, similarity=0.95)
+    verdict = judge(claim, NVIDIA, NVIDIA, similarity=0.95)
     assert not verdict.supported and verdict.added_negation and not verdict.missing
-    faithful = judge("Jensen Huang a déclaré que la Chine n'était pas derrière.", NVIDIA, 0.95)
+    claim = "Jensen Huang a déclaré que la Chine n'était pas derrière."
+    faithful = judge(claim, NVIDIA, NVIDIA, 0.95)
     assert faithful.supported and not faithful.added_negation
+    dropped = judge("Jensen Huang a déclaré que la Chine était derrière.", NVIDIA, NVIDIA, 0.95)
+    assert dropped.verdict == "unsupported" and dropped.added_negation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -56,6 +57,25 @@ def test_unsupported_sentences_are_marked() -> None:
     page = answer_html(_answer("Supported claim [1] Made-up claim.", "quote", sentences=sentences))
     assert page.count("rag-unsupported") == 1
     assert 'class="rag-cite"' in page
+
+
+def test_partly_supported_sentences_are_marked_apart_from_unsupported_ones() -> None:
+    sentences = (
+        AnswerSentence("Half-backed claim [1]", (1,), False, "partly"),
+        AnswerSentence("Made-up claim.", (), False, "unsupported"),
+    )
+    page = answer_html(_answer("Half-backed claim [1] Made-up claim.", "q", sentences=sentences))
+    assert page.count("rag-partly") == 1 and page.count("rag-unsupported") == 1
+    assert "Partly supported" in page
+
+
+def test_not_an_answer_reads_apart_from_not_in_the_documents() -> None:
+    missing = Answer("q", "The documents mention X, but not Y.", False, (), (), "extractive")
+    off = replace(missing, not_an_answer=True)
+    assert "Not in the documents." in answer_html(missing)
+    page = answer_html(off)
+    assert "Not an answer to the question." in page and "rag-not-an-answer" in page
+    assert "Not in the documents." not in page
 
 
 def test_a_decline_looks_different_from_an_answer() -> None:
