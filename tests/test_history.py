@@ -176,17 +176,24 @@ def test_an_llm_answer_round_trips_with_its_quoted_answer_and_flags(answer) -> N
         answer,
         text="Sam Altman is OpenAI's CEO [1]. He testified.",
         generator="llamacpp",
-        citations=(cited, Citation(2, "other.pdf", 5, 9, "quote")),
+        citations=(
+            cited,
+            Citation(2, "other.pdf", 5, 9, "quote", page=2, ocr=True),
+            Citation(3, "deck.pptx", 0, 4, "plan", page=4, locator="slide 4"),
+        ),
         sentences=(
             AnswerSentence("Sam Altman is OpenAI's CEO [1].", (1,), True),
-            AnswerSentence("He testified.", (), False),
+            AnswerSentence("He testified [2].", (2,), False, "partly"),
+            AnswerSentence("He left.", (), False),
         ),
         standalone_question="Who is OpenAI's CEO?",
         warnings=("1 sentence(s) not supported by the cited passages",),
         extractive=answer,
     )
-    data = written.to_json()
-    assert answer_from_json(json.loads(json.dumps(data))).to_json() == data
+    declined = replace(answer, answerable=False, not_an_answer=True, text="Not what was asked.")
+    for shown in (written, declined):
+        data = shown.to_json()
+        assert answer_from_json(json.loads(json.dumps(data))).to_json() == data
 
 
 def test_citations_of_a_changed_document_are_marked_not_linked(answer) -> None:  # type: ignore[no-untyped-def]

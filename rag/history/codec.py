@@ -56,13 +56,16 @@ def answer_from_json(data: dict[str, Any], document_hashes: dict[str, str] | Non
         confidence=float(data.get("confidence", 0.0)),
         language=data.get("language", "en"),
         sentences=tuple(
-            AnswerSentence(s["text"], tuple(s["citations"]), bool(s["supported"]))
+            AnswerSentence(
+                s["text"], tuple(s["citations"]), bool(s["supported"]), s.get("verdict", "")
+            )
             for s in data.get("sentences", [])
         ),
         standalone_question=data.get("standalone_question"),
         warnings=tuple(data.get("warnings", [])),
         extractive=answer_from_json(extractive, hashes) if extractive else None,
         provisional=bool(data.get("provisional", False)),
+        not_an_answer=bool(data.get("not_an_answer", False)),
     )
 
 
