@@ -42,7 +42,8 @@ _TYPE_NOUNS = {
     ),
     AnswerType.NUMBER: _words(
         "number percentage percent amount proportion share price cost size population age "
-        "length distance height weight speed temperature rate "
+        "length distance height weight speed temperature rate frequency capacity volume duration "
+        "frequence capacite duree frecuencia capacidad duracion "
         "nombre pourcentage montant proportion part prix cout taille age longueur distance "
         "hauteur poids vitesse taux superficie "
         "numero porcentaje cantidad precio costo edad poblacion longitud altura peso velocidad"
@@ -57,9 +58,9 @@ _TYPE_NOUNS = {
     ),
     AnswerType.PLACE: _words(
         "country countries city town place region state continent river island location area "
-        "province village street building mountain "
+        "province village street building mountain capital "
         "pays ville lieu region endroit fleuve riviere ile etat continent province village rue "
-        "batiment montagne departement commune "
+        "batiment montagne departement commune capitale "
         "pais ciudad lugar region rio isla estado continente provincia pueblo calle edificio "
         "montana"
     ),
