@@ -161,7 +161,7 @@ _ROMAN_CENTURY = re.compile(
 # Bare Roman numerals: only of I, V, X and two letters or more, so "I", "DC" or "MIX" are not.
 _ROMAN_BARE = re.compile(r"\b(?=[IVX]{2,}\b)(?:X{0,3})(?:IX|IV|V?I{0,3})\b")
 _YEAR = re.compile(
-    r"(?<![\d.,])(?:1\d{3}|20\d{2}|\d{2,4}s)(?![\d.,]\d)|\b\d{1,4}\s?(?:av|ap|bc|ad|bce)\b"
+    r"(?<![\w.,])(?:1\d{3}|20\d{2}|\d{2,4}s)(?![\d.,]\d)|\b\d{1,4}\s?(?:av|ap|bc|ad|bce)\b"
 )
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _ORDINAL_CENTURY = re.compile(
@@ -183,7 +183,13 @@ _NUMBER_WORDS = _words(
     "treinta cuarenta cincuenta sesenta setenta ochenta noventa cien ciento cientos mil millon "
     "millones docena mitad"
 )
-_NUMBER_TEXT = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b|\bpour ?cent\b|\bpor ciento\b")
+_NUMBER_TEXT = re.compile(rf"\b(?:{_NUMBER_WORDS})\b|\bpour ?cent\b|\bpor ciento\b")
+# Digits as a quantity: "12", "2,5 GHz", "7nm", "1er", "30%"; not inside a model name
+# ("H100", "910D", "RTX4090"), which names a thing and counts nothing.
+_DIGITS = re.compile(
+    r"(?<!\w)\d+(?:[.,]\d+)*"
+    r"(?=$|[^\w]|[a-zà-ÿ]|(?:[kKMGTP]i?)?(?:Hz|B|b|o|W|V|A|bps)\b|%)"
+)
 
 # A capitalised word that is not a sentence's first, nor a month, weekday or common opener.
 _CAPITALISED = re.compile(
@@ -223,7 +229,7 @@ def _has_date(text: str) -> bool:
 
 
 def _has_number(text: str) -> bool:
-    if _NUMBER_TEXT.search(_fold(text)) or _ROMAN_BARE.search(text):
+    if _DIGITS.search(text) or _NUMBER_TEXT.search(_fold(text)) or _ROMAN_BARE.search(text):
         return True
     return bool(_ROMAN_ORDINAL.search(text))
 

@@ -107,6 +107,9 @@ def test_no_date(text: str) -> None:
         "Construit au XIe siècle.",
         "Half of the staff left.",
         "About a dozen engineers.",
+        "Une fréquence de 2,5 GHz.",
+        "Gravée en 7nm.",
+        "A 10GB memory.",
     ],
 )
 def test_numbers_in_every_form(text: str) -> None:
@@ -119,6 +122,8 @@ def test_numbers_in_every_form(text: str) -> None:
         "Un ingénieur y travaille.",
         "I saw the MIX label in Washington DC.",
         "The ministry said Washington had politicized trade.",
+        "La puce devrait rivaliser avec la H100 de Nvidia.",
+        "Huawei prépare l'Ascend 910D et la RTX4090 reste en tête.",
     ],
 )
 def test_no_number(text: str) -> None:
