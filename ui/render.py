@@ -6,6 +6,7 @@ import html
 import re
 from urllib.parse import quote
 
+from rag.decline import describe
 from rag.locate import where_label
 from rag.types import Answer, AnswerSentence, Citation, Passage
 
@@ -84,6 +85,27 @@ def sources_html(answer: Answer) -> str:
     return f'<ol class="rag-sources">{"".join(items)}</ol>' if items else ""
 
 
+def _why_html(answer: Answer) -> str:
+    """What a refusal looked for and the sentences that came closest, with their scores."""
+    decline = answer.decline
+    if decline is None:
+        return _nearest_html(answer)
+    why = "".join(f"<li>{esc(line)}</li>" for line in describe(decline, answer.language))
+    items = [
+        f"<li>{cite_link(c.source, c.source, c.start, c.end)} "
+        f'<span class="rag-score">score {c.score:.2f}</span> '
+        f'<span class="rag-snippet">{esc(c.text)}</span></li>'
+        for c in decline.closest
+    ]
+    nearest = (
+        "<details class='rag-nearest'><summary>Closest passages checked</summary>"
+        f"<ul>{''.join(items)}</ul></details>"
+        if items
+        else ""
+    )
+    return f'<ul class="rag-decline-why">{why}</ul>{nearest}'
+
+
 def _nearest_html(answer: Answer) -> str:
     if not answer.passages:
         return ""
@@ -110,7 +132,7 @@ def answer_html(answer: Answer) -> str:
             '<div class="rag-decline" role="note">'
             '<span class="rag-decline-icon" aria-hidden="true">∅</span>'
             "<div><strong>Not in the documents.</strong> "
-            f"<span>{esc(answer.text)}</span>{_nearest_html(answer)}</div></div>{warnings}"
+            f"<span>{esc(answer.text)}</span>{_why_html(answer)}</div></div>{warnings}"
         )
     citations = {c.n: c for c in answer.citations}
     if answer.provisional:

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from rag.cli.common import UserError, emit, open_assistant, progress_bar, run_index
+from rag.decline import decline_text
 from rag.ingest.health import DocumentHealth, document_health
 from rag.locate import where_label
 from rag.settings import Settings
@@ -56,6 +57,8 @@ def _print_answer(answer: Any, drafted: bool = False) -> None:
         print(f"(read as: {answer.standalone_question})")
     unsupported = {s.text for s in answer.sentences if not s.supported}
     print(answer.text)
+    if answer.decline is not None:
+        print(decline_text(answer.decline, answer.language))
     for text in unsupported:
         print(f"  ! not supported by its citation: {text}")
     for citation in answer.citations:
