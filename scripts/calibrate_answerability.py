@@ -216,6 +216,7 @@ def figures(scores: np.ndarray, labels: np.ndarray, threshold: float) -> dict[st
 
 
 def fit(rows_path: Path, write: bool, bench: bool, drop: tuple[str, ...] = ()) -> None:
+    false_refusals = float(os.environ.get("FALSE_REFUSALS", FALSE_REFUSALS))
     from sklearn.linear_model import LogisticRegression
 
     rows = list(read_rows(rows_path))
@@ -252,8 +253,13 @@ def fit(rows_path: Path, write: bool, bench: bool, drop: tuple[str, ...] = ()) -
         0.5,
     )
     train_scores = np.array([model.score(feats[i]) for i in train])  # type: ignore[arg-type]
-    answerable_scores = np.sort(train_scores[y == 1])
-    threshold = float(answerable_scores[int(FALSE_REFUSALS * len(answerable_scores))])
+    # At most FALSE_REFUSALS on every data set's answerable questions, not only on the pool.
+    datasets = np.array([rows[i]["dataset"] for i in train])
+    threshold = min(
+        float(np.quantile(train_scores[(y == 1) & (datasets == d)], false_refusals))
+        for d in sizes
+        if ((y == 1) & (datasets == d)).any()
+    )
     model = ans.Model(model.weights, model.bias, round(threshold, 4))
 
     def scored(index: list[int], after: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -298,7 +304,7 @@ def fit(rows_path: Path, write: bool, bench: bool, drop: tuple[str, ...] = ()) -
             "negatives": "SQuAD 2.0 unanswerables; PIAF, XQuAD en->es, PG questions whose "
             f"document is among the {LEFT_OUT:.0%} left out of the corpus",
             "operating_point": f"highest threshold with at most {FALSE_REFUSALS:.0%} false "
-            "refusals of the answerable training questions",
+            "refusals of the answerable training questions of every data set",
             "weights": {n: round(w, 4) for n, w in model.weights.items()},
             "bias": round(model.bias, 4),
             "threshold": model.threshold,
@@ -333,8 +339,8 @@ def write_bench(table: list[dict[str, Any]], model: ans.Model, sizes: dict[str, 
         "all 12, never fitted on). Before: the previous score (a logistic on the best "
         "sentence's similarity with hard gates, threshold 0.29); after: the logistic "
         "regression over the signals below, at the operating point chosen for users: the "
-        f"highest threshold that keeps false refusals of answerable training questions at "
-        f"{FALSE_REFUSALS:.0%} or less.",
+        f"highest threshold that keeps false refusals of every data set's answerable training "
+        f"questions at {FALSE_REFUSALS:.0%} or less.",
         "",
         "| data (held-out) | n | unanswerable | score | AUROC | false refusals | "
         "refusal recall | refusal precision |",
@@ -353,6 +359,22 @@ def write_bench(table: list[dict[str, Any]], model: ans.Model, sizes: dict[str, 
         f"{weights}; threshold {model.threshold}. Training questions: "
         + ", ".join(f"{d} {n}" for d, n in sorted(sizes.items()))
         + ".",
+    ]
+    lines += [
+        "",
+        "On top of the logistic, a number of the question that the document never writes (in "
+        f"any format: 1,000 / 1.000 / 1 000) multiplies the score by {ans.NUMBER_GATE}: the fit "
+        "averages it with answerable questions, and the rule declines dev_qa d10 (2024 sales) "
+        "for +3 points of XQuAD false refusals. Features tried and left out (`--drop`): the "
+        "question's word coverage of the best sentence and its words missing from the document "
+        "— on SQuAD 2.0 their weights take the wrong sign (its unanswerable questions reuse "
+        "the paragraph's words). Targets (issue #14): XQuAD en→es false refusals ≤ 5% met; "
+        "PIAF ≤ 5% not met (7.5%); SQuAD 2.0 AUROC ≥ 0.80 and refusal recall ≥ 0.60 not met: "
+        "its unanswerable questions change one detail of a sentence that stays as similar, and "
+        "none of these signals reads the sentence; dev_qa: all 9 answered, d10 declined, d11 "
+        "(the capital of Australia: a name translated, Australie, which the fit weighs little "
+        "across languages) and d09 (a clock frequency: the best sentence names the chip) "
+        "answered. The LLM second stage was not measured.",
     ]
     section = "\n".join(lines) + "\n"
     SECTION.write_text(section, encoding="utf-8")
