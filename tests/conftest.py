@@ -18,7 +18,7 @@ os.environ.setdefault("RAG_GENERATOR", "extractive")
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_FILE = next(SEEDS.glob("*.txt"))
-EVAL_DIR = ROOT.parent / "shared" / "eval"
+EVAL_DIR = Path(os.environ.get("RAG_EVAL_DIR") or ROOT.parent / "shared" / "eval")
 
 
 def dev_questions() -> list[dict]:

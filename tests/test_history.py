@@ -169,7 +169,7 @@ def test_the_export_names_the_model(tmp_path) -> None:  # type: ignore[no-untype
 def test_an_llm_answer_round_trips_with_its_quoted_answer_and_flags(answer) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from rag.types import AnswerSentence, Citation
+    from rag.types import AnswerSentence, Citation, Closest, Decline
 
     cited = replace(answer.citations[0], page=3, page_end=4, section="1 › Intro")
     written = replace(
@@ -191,7 +191,10 @@ def test_an_llm_answer_round_trips_with_its_quoted_answer_and_flags(answer) -> N
         extractive=answer,
     )
     declined = replace(answer, answerable=False, not_an_answer=True, text="Not what was asked.")
-    for shown in (written, declined):
+    closest = (Closest("seed.txt", 0, 9, "Sam Altman", 0.71),)
+    why = Decline("date", False, ("Vitré",), 0.12, 0.31, closest)
+    explained = replace(answer, answerable=False, text="Not in the documents.", decline=why)
+    for shown in (written, declined, explained):
         data = shown.to_json()
         assert answer_from_json(json.loads(json.dumps(data))).to_json() == data
 

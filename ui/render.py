@@ -6,6 +6,7 @@ import html
 import re
 from urllib.parse import quote
 
+from rag.decline import describe
 from rag.locate import where_label
 from rag.types import Answer, AnswerSentence, Citation, Passage
 
@@ -116,6 +117,34 @@ def sources_html(answer: Answer, changed: frozenset[str] = frozenset()) -> str:
     return f'<ol class="rag-sources">{"".join(items)}</ol>' if items else ""
 
 
+def _source_link(source: str, start: int, end: int, changed: frozenset[str]) -> str:
+    """A link opening the viewer at the span; plain text when the document changed since."""
+    if source in changed:
+        return f"{esc(source)} {changed_mark(CHANGED)}"
+    return cite_link(source, source, start, end)
+
+
+def _why_html(answer: Answer, changed: frozenset[str]) -> str:
+    """What a refusal looked for and the sentences that came closest, with their scores."""
+    decline = answer.decline
+    if decline is None:
+        return _nearest_html(answer, changed)
+    why = "".join(f"<li>{esc(line)}</li>" for line in describe(decline, answer.language))
+    items = [
+        f"<li>{_source_link(c.source, c.start, c.end, changed)} "
+        f'<span class="rag-score">score {c.score:.2f}</span> '
+        f'<span class="rag-snippet">{esc(c.text)}</span></li>'
+        for c in decline.closest
+    ]
+    nearest = (
+        "<details class='rag-nearest'><summary>Closest passages checked</summary>"
+        f"<ul>{''.join(items)}</ul></details>"
+        if items
+        else ""
+    )
+    return f'<ul class="rag-decline-why">{why}</ul>{nearest}'
+
+
 def _nearest_html(answer: Answer, changed: frozenset[str]) -> str:
     if not answer.passages:
         return ""
@@ -123,12 +152,8 @@ def _nearest_html(answer: Answer, changed: frozenset[str]) -> str:
     for passage in answer.passages[:3]:
         chunk = passage.chunk
         snippet = chunk.text if len(chunk.text) <= 220 else chunk.text[:220] + "…"
-        if chunk.source in changed:
-            link = f"{esc(chunk.source)} {changed_mark(CHANGED)}"
-        else:
-            link = cite_link(chunk.source, chunk.source, chunk.start, chunk.end)
         items.append(
-            f"<li>{link} "
+            f"<li>{_source_link(chunk.source, chunk.start, chunk.end, changed)} "
             f'<span class="rag-score">score {passage.score:.2f}</span> '
             f'<span class="rag-snippet">{esc(snippet)}</span></li>'
         )
@@ -151,7 +176,7 @@ def answer_html(answer: Answer, changed: frozenset[str] = frozenset()) -> str:
             f'<div class="rag-decline{kind}" role="note">'
             '<span class="rag-decline-icon" aria-hidden="true">∅</span>'
             f"<div><strong>{esc(label)}</strong> "
-            f"<span>{esc(answer.text)}</span>{_nearest_html(answer, changed)}</div></div>{warnings}"
+            f"<span>{esc(answer.text)}</span>{_why_html(answer, changed)}</div></div>{warnings}"
         )
     citations = {c.n: c for c in answer.citations}
     if answer.provisional:

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from rag.cli.common import UserError, emit, open_assistant, progress_bar, run_index
+from rag.decline import decline_text
 from rag.ingest.health import DocumentHealth, document_health
 from rag.locate import where_label
 from rag.settings import Settings
@@ -58,6 +59,8 @@ def _print_answer(answer: Any, drafted: bool = False) -> None:
     if answer.not_an_answer:
         print("(not an answer to the question)")
     print(answer.text)
+    if answer.decline is not None:
+        print(decline_text(answer.decline, answer.language))
     for text, verdict in flagged.items():
         if verdict == "partly":
             print(f"  ~ partly supported by its citation: {text}")

@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rag.history.store import StoredAnswer
-from rag.types import Answer, AnswerSentence, Chunk, Citation, Passage, document_id
+from rag.types import (
+    Answer,
+    AnswerSentence,
+    Chunk,
+    Citation,
+    Closest,
+    Decline,
+    Passage,
+    document_id,
+)
 
 if TYPE_CHECKING:
     from rag.settings import Settings
@@ -66,7 +75,13 @@ def answer_from_json(data: dict[str, Any], document_hashes: dict[str, str] | Non
         extractive=answer_from_json(extractive, hashes) if extractive else None,
         provisional=bool(data.get("provisional", False)),
         not_an_answer=bool(data.get("not_an_answer", False)),
+        decline=_decline(data["decline"]) if data.get("decline") else None,
     )
+
+
+def _decline(data: dict[str, Any]) -> Decline:
+    closest = tuple(Closest(**c) for c in data.get("closest", []))
+    return Decline(**{**data, "missing": tuple(data.get("missing", [])), "closest": closest})
 
 
 def _passage(data: dict[str, Any], hashes: dict[str, str]) -> Passage:

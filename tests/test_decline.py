@@ -1,0 +1,70 @@
+"""Answerability on a small French corpus of our own: the Vitré date answered, and a refusal
+that says what it looked for and shows the closest sentences (JSON, CLI text, UI)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.cli.commands import _print_answer
+from rag.pipeline import Assistant
+from rag.settings import Settings
+from ui.render import answer_html
+
+CASTLES = (
+    "Le château de Vitré est une forteresse de Bretagne, à l'est de Rennes. "
+    "Le château de Vitré a été construit au XIe siècle. "
+    "Il domine la vallée de la Vilaine depuis un éperon rocheux. "
+    "Ses remparts furent renforcés pendant la guerre de Cent Ans. "
+    "Le musée installé dans ses tours présente des collections d'art religieux. "
+    "La ville de Vitré compte aujourd'hui environ dix-huit mille habitants.\n"
+)
+RIVERS = (
+    "La Vilaine est un fleuve côtier de Bretagne. Elle prend sa source en Mayenne et se jette "
+    "dans l'océan Atlantique. Son cours traverse Rennes et Redon. Des écluses jalonnent le "
+    "fleuve depuis le XVIe siècle, quand la navigation fut aménagée pour le commerce.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def castles(tmp_path_factory, embedder) -> Assistant:
+    corpus = tmp_path_factory.mktemp("castles")
+    (corpus / "vitre.txt").write_text(CASTLES, encoding="utf-8")
+    (corpus / "vilaine.txt").write_text(RIVERS, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("castles-index"))
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.index()
+    return assistant
+
+
+def test_a_roman_numeral_century_answers_when(castles: Assistant) -> None:
+    answer = castles.ask("Quand le château de Vitré a-t-il été construit ?")
+    assert answer.answerable, answer.text
+    assert answer.decline is None
+    assert any("XIe siècle" in c.quote for c in answer.citations)
+
+
+def test_a_refusal_says_what_it_looked_for(castles: Assistant, capsys) -> None:
+    answer = castles.ask("En quelle année le château de Fougères a-t-il été vendu à Napoléon ?")
+    assert not answer.answerable
+    decline = answer.decline
+    assert decline is not None
+    assert decline.expected == "date"
+    assert "Fougères" in decline.missing and "Napoléon" in decline.missing
+    assert decline.closest and decline.closest[0].source in ("vitre.txt", "vilaine.txt")
+    assert decline.confidence < decline.threshold
+    data = answer.to_json()["decline"]
+    assert data["expected"] == "date" and data["closest"][0]["score"] > 0
+
+    _print_answer(answer)
+    out = capsys.readouterr().out
+    assert "Absent de tous les documents : « Fougères », « Napoléon »." in out
+    assert f"~ {decline.closest[0].score:.2f} {decline.closest[0].source}" in out
+
+    page = answer_html(answer)
+    assert "rag-decline-why" in page and "Fougères" in page and "score " in page
+
+
+def test_an_answer_carries_no_decline(castles: Assistant) -> None:
+    answer = castles.ask("Où la Vilaine se jette-t-elle ?")
+    assert answer.answerable, answer.text
+    assert "decline" not in answer.to_json()
