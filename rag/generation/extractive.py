@@ -24,9 +24,6 @@ _CONTINUES = re.compile(
     re.IGNORECASE,
 )
 _SHORT_SENTENCE = 50
-# Sentences this close to the best one's score are a tie, which the passage's retrieval
-# score breaks (see _best).
-TIE_MARGIN = 0.015
 
 DECLINE = {
     "en": "The documents don't say. None of the indexed passages answers this question.",
@@ -35,23 +32,6 @@ DECLINE = {
 _LEAD = {"en": "According to {source}:", "fr": "D'après {source} :"}
 _OPEN_QUOTE = {"en": "“", "fr": "« "}
 _CLOSE_QUOTE = {"en": "”", "fr": " »"}
-
-
-def _passage_score(request: GenerationRequest, evidence: Evidence) -> float:
-    number = evidence.passage_number
-    return request.passages[number - 1].score if 0 < number <= len(request.passages) else 0.0
-
-
-def _best(request: GenerationRequest, candidates: list[Evidence]) -> Evidence:
-    """The best-scoring sentence; among those within ``TIE_MARGIN`` of it, the one whose
-    passage retrieval ranked higher. Sentence vectors of a small model barely separate an
-    answer from its neighbours (0.855 vs 0.866 on a real manual, an English question over
-    French text), while the passage score also weighs BM25 and the whole paragraph. Added
-    to every score instead, the passage score outweighed a clear sentence winner in a small
-    folder, where min-max fusion spreads two passages to 0 and 1."""
-    top = max(e.score for e in candidates)
-    tied = [e for e in candidates if e.score >= top - TIE_MARGIN]
-    return max(tied, key=lambda e: (_passage_score(request, e), e.score))
 
 
 def select_sentences(request: GenerationRequest) -> list[Evidence]:
@@ -64,7 +44,7 @@ def select_sentences(request: GenerationRequest) -> list[Evidence]:
     quotable = [e for e in request.evidence if e.kind == "text"] or [
         e for e in request.evidence if e.kind != "heading"
     ]
-    best = _best(request, quotable or list(request.evidence))
+    best = max(quotable or request.evidence, key=lambda e: e.score)
     later = [e for e in request.evidence if e.source == best.source and e.start >= best.end]
     following = min(later, key=lambda e: e.start, default=None)
     # Evidence holds every sentence of the retrieved passages, so the nearest later one in the

@@ -83,16 +83,3 @@ def test_a_next_sentence_that_continues_the_subject_is_quoted_with_it():
         "Dans quel fichier est enregistré le format ?", "fr", (), (best, following)
     )
     assert select_sentences(request) == [best, following]
-
-
-def test_the_passage_score_breaks_a_near_tie_between_sentences():
-    from rag.types import Chunk, Passage
-
-    chunks = [Chunk("guide.html", "d", n, 0, 10, "x" * 10) for n in range(2)]
-    strong, weak = Passage(chunks[0], 1.0), Passage(chunks[1], 0.2)
-    in_weak = _evidence(2, 0, "Quand le fichier watch comporte une URL, le site est lu.", 0.866)
-    in_strong = _evidence(1, 0, "Le fichier watch configure le programme uscan.", 0.855)
-    request = GenerationRequest(
-        "What is the watch file for?", "en", (strong, weak), (in_weak, in_strong)
-    )
-    assert select_sentences(request) == [in_strong]
