@@ -180,6 +180,42 @@ REAL_RESULTS = REPO_ROOT / "docs" / "bench" / "real-results.json"  # the latest 
 REAL_BEFORE = REPO_ROOT / "docs" / "bench" / "real-before.json"
 
 
+def generator_rows_table() -> list[str]:
+    """One line per saved run of scripts/bench_real_generator.py (docs/bench/real-*-rows.jsonl):
+    the same scoring on the questions it got through."""
+    lines = []
+    for path in sorted(PLOTS.glob("real-*-rows.jsonl")):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+        answerable = [r for r in rows if r["answerable"]]
+        other = [r for r in rows if not r["answerable"]]
+
+        def share(hits: int, total: int) -> str:
+            return f"{hits / total:.0%} ({hits}/{total})" if total else "–"
+
+        seconds = sorted(r["ms"] / 1000 for r in rows)
+        name = path.name.removeprefix("real-").removesuffix("-rows.jsonl")
+        lines.append(
+            f"| {name} | {len(rows)} | {share(sum(r['right'] for r in answerable), len(answerable))} "
+            f"| {share(sum(r['keywords'] for r in answerable), len(answerable))} "
+            f"| {share(sum(r['gold_citation'] for r in answerable), len(answerable))} "
+            f"| {share(sum(r['right'] for r in other), len(other))} "
+            f"| {seconds[len(seconds) // 2]:.0f} |"
+        )
+    if not lines:
+        return []
+    return [
+        "Other generators (scripts/bench_real_generator.py, same scoring, on the questions each "
+        "run got through; `auto` = the bundled 1.5B in-process; seconds per answer on the shared "
+        "2 cores):",
+        "",
+        "| generator | questions asked | answered right | keyword accuracy | gold citation "
+        "| declined, of the unanswerable | s per answer, p50 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        *lines,
+        "",
+    ]
+
+
 def render_real(real: dict[str, Any], before: dict[str, Any] | None) -> str:
     """The "Real documents" section; ``before`` (a saved run of other code) gets a column."""
     run = real["eval"]
@@ -210,6 +246,7 @@ def render_real(real: dict[str, Any], before: dict[str, Any] | None) -> str:
         "in the results file also counts texts found in the embedding cache of earlier runs); "
         f"timings on 2 shared CPU cores{load}.", "",
         real_table(runs), "",
+        *generator_rows_table(),
         "Extraction quality (rag/ingest/health.py): garbled = share of words over 25 letters "
         "(words glued together); one-word = share of sentences with at most one word (lines cut "
         "at inline tags); gold phrases = the dataset's phrases found in their source's text, "

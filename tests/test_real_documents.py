@@ -85,6 +85,18 @@ def test_fragments_merge_with_their_neighbour():
     assert sentences[0] == "Voir\nla page suivante pour les détails."
 
 
+def test_sphinx_permalinks_are_not_part_of_the_heading():
+    # As the Debian Developer's Reference (Sphinx) writes its headings.
+    html = (
+        '<html><body><section id="fakeroot"><h4>1.1.3. fakeroot<a class="headerlink" '
+        'href="#fakeroot" title="Lien permanent vers cette rubrique">¶</a></h4>'
+        "<p>fakeroot simule les privilèges de root.</p></section></body></html>"
+    )
+    extracted = read_html(html.encode())
+    assert extracted.text == "1.1.3. fakeroot\n\nfakeroot simule les privilèges de root."
+    assert [path for _, path in extracted.sections] == ["1.1.3. fakeroot"]
+
+
 @needs_real
 def test_real_xhtml_page_parses_without_warnings_and_without_its_navigation():
     # pytest turns warnings into errors: reading must not warn (bs4 warned on XHTML).
@@ -225,3 +237,42 @@ def test_pages_and_sections_are_stored_and_old_records_still_load():
     assert (legacy.pages, legacy.sections, legacy.text) == ((), (), text)
     assert where_label(*locate(document, 10, 12)) == "p. 2 · Two › Deep"
     assert where_label(*locate(legacy, 10, 12)) == ""
+
+
+def _kinds(document, *sentences: str) -> list[str]:
+    from rag.retrieval.sentence_kind import sentence_kind
+
+    spans = {document.text[s:e]: (s, e) for s, e in document.sentences}
+    return [sentence_kind(document, *spans[sentence]) for sentence in sentences]
+
+
+def test_headings_and_code_blocks_are_told_from_running_text(faq):
+    # The PDF outline's titles leave out their numbers ("7.1 "); the heading sentence has it.
+    assert _kinds(
+        faq,
+        "7.1 Qu’est ce qu’un paquet Debian\xa0?",
+        "Installez le paquet libpaper1, il vous sera demandé d’indiquer le format de papier "
+        "utilisé sur le\nsystème.",
+    ) == ["heading", "text"]
+    page = chunk_document(load_document(MAINT_GUIDE / "update.fr.html", MAINT_GUIDE), 700)[0]
+    assert _kinds(
+        page,
+        "8.5. Conversion en UTF-8",
+        "avec iconv(1) pour convertir l'encodage de fichiers texte :",
+        "iconv -f latin1 -t utf8 truc_entrée.txt > truc_sortie.txt",
+    ) == ["heading", "text", "code"]
+    markdown = chunk_document(load_document_markdown("# Guide\n\n### Install\n\nRun it now."), 700)[
+        0
+    ]
+    assert _kinds(markdown, "# Guide", "### Install", "Run it now.") == [
+        "heading",
+        "heading",
+        "text",
+    ]
+
+
+def load_document_markdown(markdown: str):
+    from rag.types import Document
+
+    extracted = read_markdown(markdown.encode())
+    return Document("g.md", extracted.text, "h", "g", "en", sections=extracted.sections)

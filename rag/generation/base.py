@@ -19,6 +19,9 @@ class Evidence:
     end: int
     text: str
     score: float
+    # "heading" or "code" (see rag.retrieval.sentence_kind): a heading locates an answer and
+    # is never quoted as one; a code block is quoted after the sentence that introduces it.
+    kind: str = "text"
 
 
 @dataclass(frozen=True)

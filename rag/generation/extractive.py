@@ -16,6 +16,13 @@ _OPEN_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _FOLLOW_UP_MARGIN = 0.1
+# A next sentence that opens on a demonstrative ("Cette configuration sera sauvegardée dans
+# /etc/papersize.") continues the best one's subject: quoted alone, the best one names the
+# topic and the answer is left out.
+_CONTINUES = re.compile(
+    r"^\s*(ce|cet|cette|ces|cela|ceci|this|these|that|those|such|este|esta|estos|estas)\b",
+    re.IGNORECASE,
+)
 _SHORT_SENTENCE = 50
 
 DECLINE = {
@@ -28,20 +35,29 @@ _CLOSE_QUOTE = {"en": "”", "fr": " »"}
 
 
 def select_sentences(request: GenerationRequest) -> list[Evidence]:
-    """The best sentence, plus the one right after it when it completes the answer."""
+    """The best sentence, plus the one right after it when it completes the answer.
+
+    Headings are never quoted as the answer, and a code block only after the sentence that
+    introduces it, unless the passages hold nothing else."""
     if not request.evidence:
         return []
-    best = request.evidence[0]
+    quotable = [e for e in request.evidence if e.kind == "text"] or [
+        e for e in request.evidence if e.kind != "heading"
+    ]
+    best = max(quotable or request.evidence, key=lambda e: e.score)
     later = [e for e in request.evidence if e.source == best.source and e.start >= best.end]
     following = min(later, key=lambda e: e.start, default=None)
     # Evidence holds every sentence of the retrieved passages, so the nearest later one in the
     # same passage is the next sentence of the document.
     if following is not None and following.passage_number == best.passage_number:
+        if following.kind == "heading":
+            return [best]
         if leads_on(best.text):
             return [best, following]
         close = following.score >= best.score - _FOLLOW_UP_MARGIN
         short = len(following.text) <= _SHORT_SENTENCE
-        if close and (short or _OPEN_QUESTION.search(request.question)):
+        continues = bool(_CONTINUES.match(following.text))
+        if close and (short or continues or _OPEN_QUESTION.search(request.question)):
             return [best, following]
     return [best]
 

@@ -13,7 +13,10 @@ _SKIP_TAGS = {
     "button", "select", "iframe", "object", "map", "form",
 }  # fmt: skip
 # A table of contents repeats the headings as links: navigation, and one-line fragments.
-_SKIP_CLASSES = {"navheader", "navfooter", "breadcrumbs", "skip-link", "toc", "list-of-tables"}
+# Sphinx and MkDocs end every heading with a "¶" permalink (class headerlink).
+_SKIP_CLASSES = {
+    "navheader", "navfooter", "breadcrumbs", "skip-link", "toc", "list-of-tables", "headerlink",
+}  # fmt: skip
 _BLOCK_TAGS = {
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "thead", "tbody",
     "tfoot", "caption", "blockquote", "section", "article", "main", "aside", "figure",
@@ -64,6 +67,17 @@ def _skipped(element: Any, name: str) -> bool:
     return bool(classes & _SKIP_CLASSES)
 
 
+def _visible_text(element: Any) -> str:
+    """The element's text without its skipped children (a heading's "¶" permalink)."""
+    parts = [element.text or ""]
+    for child in element:
+        name = _local(child.tag)
+        if name and not _skipped(child, name):
+            parts.append(_visible_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 class _Walker:
     def __init__(self) -> None:
         self.out = TextBuilder()
@@ -86,7 +100,7 @@ class _Walker:
             self.out.paragraph("".join(element.itertext()), verbatim=True)
         elif name in _HEADINGS:
             self.flush()
-            heading = collapse("".join(element.itertext()))
+            heading = collapse(_visible_text(element))
             self.out.heading(_HEADINGS[name], heading)
             self.out.paragraph(heading)
         elif name == "br":

@@ -9,6 +9,7 @@ import numpy as np
 from rag.embedding import Embedder
 from rag.generation.base import Evidence
 from rag.retrieval.lexical import tokenize
+from rag.retrieval.sentence_kind import sentence_kind
 from rag.standalone import stands_alone
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Passage, unit_id
@@ -66,6 +67,7 @@ def score_sentences(
     spans: list[tuple[int, int]] = []
     texts: list[str] = []
     owners: list[int] = []
+    kinds: list[str] = []
     for number, passage in enumerate(passages, start=1):
         chunk = passage.chunk
         document = snapshot.documents[chunk.doc_id]
@@ -75,6 +77,7 @@ def score_sentences(
                 spans.append((start, end))
                 texts.append(document.text[start:end])
                 owners.append(number)
+                kinds.append(sentence_kind(document, start, end))
     if not ids:
         return []
     similarity = sentence_vectors.vectors(ids, texts) @ question_vector
@@ -87,6 +90,7 @@ def score_sentences(
             text=texts[i],
             # Similarity dominates; shared words break near-ties toward the literal match.
             score=float(similarity[i]) + 0.05 * lexical_overlap(question, texts[i]),
+            kind=kinds[i],
         )
         for i in range(len(ids))
     ]

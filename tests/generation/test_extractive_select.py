@@ -52,3 +52,34 @@ def test_a_footnote_reference_in_the_quoted_sentence_is_not_read_as_a_citation()
     draft = "".join(ExtractiveGenerator().generate(request))
     assert "[19]" not in draft
     assert draft.endswith("[1]")
+
+
+def test_a_heading_is_never_the_quoted_answer_even_when_it_scores_best():
+    heading = Evidence(1, "faq.pdf", 0, 35, "7.1 Qu’est ce qu’un paquet Debian ?", 0.94, "heading")
+    answer = _evidence(2, 0, "Le paquet le plus important est build-essential.", 0.93)
+    request = GenerationRequest(
+        "Quel est le paquet le plus important ?", "fr", (), (heading, answer)
+    )
+    assert select_sentences(request) == [answer]
+
+
+def test_a_code_block_is_quoted_after_the_sentence_that_introduces_it_not_alone():
+    code = Evidence(1, "guide.html", 80, 110, "# watch control file for uscan", 0.91, "code")
+    prose = _evidence(2, 0, "Le fichier watch configure le programme uscan.", 0.85)
+    request = GenerationRequest("What is the watch file for?", "en", (), (code, prose))
+    assert select_sentences(request) == [prose]
+    only_code = GenerationRequest("What is the watch file for?", "en", (), (code,))
+    assert select_sentences(only_code) == [code]
+
+
+def test_a_next_sentence_that_continues_the_subject_is_quoted_with_it():
+    best = _evidence(
+        1, 0, "Installez le paquet libpaper1, il vous demandera le format de papier.", 0.92
+    )
+    following = _evidence(
+        1, 75, "Cette configuration sera sauvegardée dans le fichier /etc/papersize.", 0.86
+    )
+    request = GenerationRequest(
+        "Dans quel fichier est enregistré le format ?", "fr", (), (best, following)
+    )
+    assert select_sentences(request) == [best, following]
