@@ -14,9 +14,6 @@ QUESTIONS = dev_questions()
 KNOWN_MISSES = {
     "d09": "the text names the Ascend 910D but never its clock frequency; the best sentence is "
     "about that chip, so its similarity is as high as for answerable questions",
-    "d11": "'Australia' is missing from a French text, but across languages a missing name is "
-    "weak evidence in the fitted answerability model (XQuAD translates names), so the "
-    "capital-of-Australia question scores above the threshold (docs/bench-answerability.md)",
 }
 
 

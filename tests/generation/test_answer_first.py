@@ -253,7 +253,9 @@ class RecordingGenerator(ScriptedGenerator):
             "Le PDG de Nvidia est Jensen Huang",
             ["quoted", "rewrite", "answer"],
         ),
-        # It does not: the quote of the model's reading comes before the model answers.
+        # The rule-based reading finds the publication, not its day: since the fitted
+        # answerability (#14: the expected type weighs almost nothing in the fit) it is quoted
+        # first too, and the model's reading answers after it.
         (
             "Que dit le ministère américain du Commerce sur les puces de Huawei ?",
             "et quand a-t-elle été publiée ?",
@@ -261,7 +263,7 @@ class RecordingGenerator(ScriptedGenerator):
             "a-t-elle été publiée ?",
             "publiée mardi",
             "Elle a été publiée mardi",
-            ["rewrite", "quoted", "answer"],
+            ["quoted", "rewrite", "answer"],
         ),
     ],
 )

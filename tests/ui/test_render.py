@@ -151,7 +151,9 @@ class _RecordingAssistant:
     def __init__(self) -> None:
         self.histories: list[tuple[Turn, ...]] = []
 
-    def ask_stream(self, question: str, history: tuple[Turn, ...] = ()) -> Iterator[str]:
+    def ask_stream(
+        self, question: str, history: tuple[Turn, ...] = (), sources: object = None
+    ) -> Iterator[str]:
         self.histories.append(history)
         yield "answer"
 
