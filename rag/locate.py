@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import Any
 
 from rag.types import Citation, Document
 
@@ -51,19 +52,24 @@ def ocr_at(document: Document, page: int | None, page_end: int | None) -> bool |
     return True if any(p in document.ocr_pages for p in pages) else None
 
 
+def where_in(document: Document, start: int, end: int) -> dict[str, Any]:
+    """The reader's locators of ``[start, end)``: page, page_end, section, locator, OCR mark
+    (the fields Citation and find's Match share)."""
+    page, page_end, section = locate(document, start, end)
+    return {
+        "page": page,
+        "page_end": page_end,
+        "section": section,
+        "locator": unit_locator(document, page, page_end),
+        "ocr": ocr_at(document, page, page_end),
+    }
+
+
 def locate_citation(citation: Citation, document: Document | None) -> Citation:
     """The citation with its page, page_end, section, locator and OCR mark from ``document``."""
     if document is None:
         return citation
-    page, page_end, section = locate(document, citation.start, citation.end)
-    return replace(
-        citation,
-        page=page,
-        page_end=page_end,
-        section=section,
-        locator=unit_locator(document, page, page_end),
-        ocr=ocr_at(document, page, page_end),
-    )
+    return replace(citation, **where_in(document, citation.start, citation.end))
 
 
 def locate_citations(

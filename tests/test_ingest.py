@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
 
 import pytest
 
 from rag.ingest import load_documents
 from rag.ingest.readers import UnreadableFile, decode_text
+from tests.format_files import text_pdf
 
 
 def minimal_pdf(text: str) -> bytes:
@@ -16,45 +16,9 @@ def minimal_pdf(text: str) -> bytes:
     return paged_pdf([[text]])
 
 
-def _pdf_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
 def paged_pdf(pages: list[list[str]]) -> bytes:
     """A PDF with one page per item, each line drawn below the previous one (Helvetica 12)."""
-    count = len(pages)
-    font = 3 + 2 * count
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [%s] /Count %d >>"
-        % (b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count)), count),
-    ]
-    for i, lines in enumerate(pages):
-        drawn = " 0 -16 Td ".join(f"({_pdf_string(line)}) Tj" for line in lines)
-        stream = zlib.compress(f"BT /F1 12 Tf 72 760 Td {drawn} ET".encode("latin-1"))
-        objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font)
-        )
-        objects.append(
-            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
-            + stream
-            + b"\nendstream"
-        )
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return text_pdf(pages, size=12)
 
 
 def minimal_docx(path: Path, paragraphs: list[str]) -> None:

@@ -13,7 +13,7 @@ from rag.find.match import FindResult, Match
 from rag.find.normalise import Normalised, normalise
 from rag.find.semantic import SentenceIndex
 from rag.find.thresholds import Thresholds
-from rag.locate import locate, ocr_at, unit_locator
+from rag.locate import where_in
 from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.types import Document
 
@@ -141,12 +141,4 @@ class Finder:
         document = self._by_source.get(match.source)
         if document is None:
             return match
-        page, page_end, section = locate(document, match.start, match.end)
-        return replace(
-            match,
-            page=page,
-            page_end=page_end,
-            section=section,
-            locator=unit_locator(document, page, page_end),
-            ocr=ocr_at(document, page, page_end),
-        )
+        return replace(match, **where_in(document, match.start, match.end))
