@@ -50,6 +50,13 @@ class StoredAnswer:
     model: str = ""  # the LLM that wrote it ("" for the extractive generator)
 
 
+# A conversation row as ``Conversation`` takes it, with its number of answers.
+_CONVERSATIONS = (
+    "SELECT c.id, c.user, c.collection, c.title, c.created, c.updated, "
+    "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) FROM conversations c"
+)
+
+
 def default_history_path(settings: Settings) -> Path:
     """``RAG_HISTORY_PATH``, else beside the index folder (in the data folder, not inside the
     index, which a rebuild may delete)."""
@@ -119,9 +126,7 @@ class ChatStore:
         where, params = _owner(user, collection)
         with self._connect() as db:
             rows = db.execute(
-                "SELECT c.id, c.user, c.collection, c.title, c.created, c.updated, "
-                "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) "
-                f"FROM conversations c WHERE {where} ORDER BY c.updated DESC, c.rowid DESC",
+                f"{_CONVERSATIONS} WHERE {where} ORDER BY c.updated DESC, c.rowid DESC",
                 params,
             ).fetchall()
         return [Conversation(*row) for row in rows]
@@ -131,9 +136,7 @@ class ChatStore:
         where, params = _owner(user, None)
         with self._connect() as db:
             row = db.execute(
-                "SELECT c.id, c.user, c.collection, c.title, c.created, c.updated, "
-                "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) "
-                f"FROM conversations c WHERE c.id = ? AND {where}",
+                f"{_CONVERSATIONS} WHERE c.id = ? AND {where}",
                 (conversation_id, *params),
             ).fetchone()
         return Conversation(*row) if row else None
