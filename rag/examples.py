@@ -22,7 +22,7 @@ from rag.store.snapshot import IndexSnapshot
 from rag.types import Document
 
 # Bump when the rule changes, so cached questions of the old rule are not shown.
-RULE = 2
+RULE = 3
 COUNT = 4
 _WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
 _TEMPLATES = {
@@ -31,7 +31,19 @@ _TEMPLATES = {
 }
 _TITLE = {"fr": "De quoi parle « {title} » ?", "en": "What is “{title}” about?"}
 _MAX_TOPIC_WORDS = 4
+# " de l'industrie", " du Commerce", " of Commerce": a particle, an optional article, a word.
+_COMPLEMENT = re.compile(
+    r"\s+((?:de|du|des|d[’']|of)\s*(?:(?:la|le|les|l[’']|the)\s*)?[^\W\d_][\w-]*)",
+    re.IGNORECASE,
+)
 _TERM = re.compile(r"(?<![\w/.-])[a-z][a-z0-9]*(?:[_/.][a-z0-9]+)+(?![\w/-])")
+
+
+def _with_complement(sentence: str, end: int, word: str) -> str:
+    """A lone capitalised word with the complement that names it: "Bureau de l'industrie",
+    "Ministry of Commerce" (a common noun written as a title reads oddly alone)."""
+    follows = _COMPLEMENT.match(sentence, end)
+    return f"{word} {follows.group(1)}" if follows else word
 
 
 def topic(sentence: str) -> str | None:
@@ -39,6 +51,7 @@ def topic(sentence: str) -> str | None:
     command- or file-like term ("dh_make"); else None."""
     words = list(_WORD.finditer(sentence))
     best: list[str] = []
+    best_end = 0
     run: list[str] = []
     previous_end = -1
     for i, match in enumerate(words):
@@ -58,8 +71,10 @@ def topic(sentence: str) -> str | None:
         else:
             run = []
         if len(run) > len(best):
-            best = list(run)
+            best, best_end = list(run), match.end()
         previous_end = match.end()
+    if len(best) == 1:
+        return _with_complement(sentence, best_end, best[0])
     if best:
         return " ".join(best[:_MAX_TOPIC_WORDS])
     # Technical prose names its subjects in lower case: a command, file or package name

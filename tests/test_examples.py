@@ -21,6 +21,12 @@ def test_the_topic_is_the_longest_name_inside_the_sentence() -> None:
     assert topic("Le PDG de Nvidia, Jensen Huang, a déclaré que la Chine …") == "Jensen Huang"
     assert topic("The cat sleeps sixteen hours a day.") is None
     assert topic("HUGE NEWS TODAY about cats.") is None  # a shouted headline is no name
+    # A lone capitalised common noun keeps the complement that names it.
+    assert topic("Publiée mardi par le Bureau de l’industrie et de la sécurité.") == (
+        "Bureau de l’industrie"
+    )
+    assert topic("A statement from the Ministry of Commerce came later.") == "Ministry of Commerce"
+    assert topic("Il a parlé avec Huawei hier.") == "Huawei"
 
 
 def _questions(assistant: Assistant) -> list[str]:
