@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rag.history.store import ChatStore, HistoryUnavailable, default_history_path
 from rag.settings import COLLECTION_NAME, DEFAULT_COLLECTION, Settings
 from rag.store.chroma import COLLECTION, SENTENCE_COLLECTION, chroma_errors, connect_server
 
@@ -105,11 +106,27 @@ class Collections:
         source = self._folder(old)
         if self.exists(new):
             raise CollectionError(f"collection '{new}' already exists")
+        history = self._history()
         if self.settings.chroma_url:
             self._rename_on_server(old, new)
         _forget_embedded(source / "index")
         source.rename(self.root / new)
+        if history is not None:
+            history.move_collection(old, new)
         return self.info(new)
+
+    def _history(self) -> ChatStore | None:
+        """The saved conversations, which follow a renamed collection; None when there are none.
+
+        Opened before anything moves: a rename that could not take its conversations along
+        would leave them listed under a collection that no longer exists."""
+        path = default_history_path(self.settings)
+        if not path.exists():
+            return None
+        try:
+            return ChatStore(path)
+        except HistoryUnavailable as error:
+            raise CollectionError(f"{error}; the collection was not renamed") from error
 
     def delete(self, name: str) -> None:
         """Remove the collection's folder (its documents and index); never the default's."""

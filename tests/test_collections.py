@@ -166,3 +166,28 @@ def test_on_a_chroma_server_each_collection_has_its_own_chroma_collections(
     collections.delete("felines")
     assert not any(n.startswith("colltest-felines") for n in names())
     assert "colltest-chunks" in names()  # the default collection's index stays
+
+
+def test_renamed_collection_keeps_its_conversations(tmp_path: Path) -> None:
+    from rag.history.store import ChatStore, default_history_path
+
+    collections = _collections(tmp_path)
+    collections.create("cats")
+    store = ChatStore(default_history_path(collections.settings))
+    kept = store.create("alice", "cats", SLEEP)
+    other = store.create("alice", "default", NVIDIA)
+    collections.rename("cats", "felines")
+    assert [c.id for c in store.conversations("alice", "felines")] == [kept.id]
+    assert store.conversations("alice", "cats") == []
+    assert [c.id for c in store.conversations("alice", "default")] == [other.id]
+
+
+def test_rename_refused_when_the_history_is_unreadable(tmp_path: Path) -> None:
+    from rag.history.store import default_history_path
+
+    collections = _collections(tmp_path)
+    collections.create("cats")
+    default_history_path(collections.settings).write_bytes(b"not a database" * 100)
+    with pytest.raises(CollectionError, match="not renamed"):
+        collections.rename("cats", "felines")
+    assert collections.names() == ["default", "cats"]

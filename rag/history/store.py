@@ -164,6 +164,14 @@ class ChatStore:
             )
         return cursor.rowcount == 1
 
+    def move_collection(self, old: str, new: str) -> int:
+        """Every user's conversations of collection ``old`` now belong to ``new`` (a rename)."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "UPDATE conversations SET collection = ? WHERE collection = ?", (new, old)
+            )
+        return cursor.rowcount
+
     # -- answers ---------------------------------------------------------------------------
 
     def add_answer(
