@@ -97,6 +97,34 @@ def test_sphinx_permalinks_are_not_part_of_the_heading():
     assert [path for _, path in extracted.sections] == ["1.1.3. fakeroot"]
 
 
+def test_texinfo_navigation_menus_and_index_are_not_text():
+    # As makeinfo --html (libffi's manual) writes a node: a "Next: … Up: … [Index]" bar at
+    # both ends (only the top one marked rel/accesskey), "¶" anchors, a menu of child nodes.
+    bar = (
+        '<div class="header"><p>Next: <a href="Simple-Example.html">Simple Example</a>, Up: '
+        '<a href="Using-libffi.html">Using libffi</a> &nbsp; [<a href="Index.html" '
+        'rel="index">Index</a>]</p></div>'
+    )
+    html = (
+        f'<html><body><div class="section">{bar}<h3 class="section">2.1 The Basics</h3>'
+        '<dl class="def"><dt>Function: <strong>ffi_prep_cif</strong><a href="#index-x" '
+        "class='copiable-anchor'> &para;</a></dt><dd><p>This initializes <var>cif</var>."
+        '</p></dd></dl><ul class="section-toc"><li><a href="Types.html">Types</a></li>'
+        '<li><a href="Closures.html">Closures</a></li></ul>'
+        '<p>See <a href="Types.html">Types</a> and <a href="https://example.org/abi">the ABI '
+        f"notes</a> for the layout.</p>{bar}</div>"
+        '<p>[1] <a href="https://www.debian.org/doc/policy/">Debian Policy, 8.1 « Shared '
+        'libraries »</a>, <a href="https://wiki.debian.org/Multiarch">Multiarch</a>.</p>'
+        "</body></html>"
+    )
+    text = read_html(html.encode()).text
+    assert text == (
+        "2.1 The Basics\n\nFunction: ffi_prep_cif\n\nThis initializes cif.\n\n"
+        "See Types and the ABI notes for the layout.\n\n"
+        "[1] Debian Policy, 8.1 « Shared libraries », Multiarch."
+    )
+
+
 @needs_real
 def test_real_xhtml_page_parses_without_warnings_and_without_its_navigation():
     # pytest turns warnings into errors: reading must not warn (bs4 warned on XHTML).

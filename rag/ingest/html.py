@@ -14,9 +14,27 @@ _SKIP_TAGS = {
 }  # fmt: skip
 # A table of contents repeats the headings as links: navigation, and one-line fragments.
 # Sphinx and MkDocs end every heading with a "¶" permalink (class headerlink).
+# Texinfo marks its definitions' "¶" anchors copiable-anchor (copiable-link since 7.0), its
+# menus section-toc / mini-toc / menu, and its index pages' tables index-cp, index-fn…
 _SKIP_CLASSES = {
     "navheader", "navfooter", "breadcrumbs", "skip-link", "toc", "list-of-tables", "headerlink",
+    "copiable-anchor", "copiable-link", "section-toc", "mini-toc", "menu", "genindextable",
+    "index-cp", "index-fn", "index-vr", "index-ky", "index-pg", "index-tp",
 }  # fmt: skip
+# A bar of links whose own words only label them ("Next: … Up: … [Index]" of Texinfo's
+# pages, "Précédent | Suivant") moves between pages, whatever the class of its block.
+_NAV_WORDS = {
+    "next", "previous", "prev", "up", "home", "index", "contents", "top", "back", "forward",
+    "suivant", "précédent", "precedent", "haut", "sommaire", "accueil", "retour",
+    "siguiente", "anterior", "inicio", "arriba", "weiter", "zurück", "nach", "oben",
+}  # fmt: skip
+# Blocks that are mostly the text of links to the site's own pages are navigation whatever
+# their class: Texinfo's "Next: … Up: … [Index]" bar and menus, an index page's entries.
+_LINK_BLOCKS = {"p", "div", "ul", "ol", "dl", "table", "tr", "menu"}
+_LINK_SHARE = 0.9
+_MIN_LINKS = 2
+_LETTERS = re.compile(r"\w")
+_WORDS = re.compile(r"\w+")
 _BLOCK_TAGS = {
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "thead", "tbody",
     "tfoot", "caption", "blockquote", "section", "article", "main", "aside", "figure",
@@ -64,7 +82,41 @@ def _skipped(element: Any, name: str) -> bool:
     ):
         return True
     classes = set((element.get("class") or "").split())
-    return bool(classes & _SKIP_CLASSES)
+    return bool(classes & _SKIP_CLASSES) or (name in _LINK_BLOCKS and _mostly_links(element))
+
+
+def _letters(element: Any) -> int:
+    return len(_LETTERS.findall("".join(element.itertext())))
+
+
+def _unlinked_text(element: Any) -> str:
+    """The block's text outside its links."""
+    parts = [element.text or ""] if _local(element.tag) != "a" else []
+    for child in element:
+        if _local(child.tag) != "a":
+            parts.append(_unlinked_text(child))
+        parts.append(child.tail or "")
+    return " ".join(parts)
+
+
+def _within_site(href: str | None) -> bool:
+    # Navigation moves between the site's own pages; a list of references or footnotes that
+    # are mostly link text points elsewhere, and is content.
+    return bool(href) and ":" not in href.split("/", 1)[0]
+
+
+def _mostly_links(element: Any) -> bool:
+    """Whether most of the block's letters are link text (counted in letters, so the
+    "Next:" and "|" around the links weigh little), and it holds no heading."""
+    names = [(_local(e.tag), e) for e in element.iter()]
+    links = [e for name, e in names if name == "a" and _within_site(e.get("href"))]
+    # A section that is only its heading and a menu still has its heading to keep.
+    if len(links) < _MIN_LINKS or any(name in _HEADINGS for name, _ in names):
+        return False
+    if set(_WORDS.findall(_unlinked_text(element).lower())) <= _NAV_WORDS:
+        return True
+    total = _letters(element)
+    return total > 0 and sum(_letters(a) for a in links) >= _LINK_SHARE * total
 
 
 def _visible_text(element: Any) -> str:

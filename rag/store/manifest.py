@@ -14,7 +14,9 @@ from rag.store.files import write_atomic
 #    older index is read and embedded again (its files are unchanged, their text is not).
 # 4: DOCX tables, slides, e-books, spreadsheets and OCR'd scans; documents carry their
 #    locator units (slide, row, chapter) and OCR'd pages.
-MANIFEST_VERSION = 4
+# 5: HTML navigation dropped whatever its markup (Texinfo's Next/Up bars, menus, index
+#    pages); every document is read and embedded again.
+MANIFEST_VERSION = 5
 
 
 @dataclass(frozen=True)
