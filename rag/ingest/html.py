@@ -102,7 +102,7 @@ def _unlinked_text(element: Any) -> str:
 def _within_site(href: str | None) -> bool:
     # Navigation moves between the site's own pages; a list of references or footnotes that
     # are mostly link text points elsewhere, and is content.
-    return bool(href) and ":" not in href.split("/", 1)[0]
+    return href is not None and href != "" and ":" not in href.split("/", 1)[0]
 
 
 def _mostly_links(element: Any) -> bool:
