@@ -192,6 +192,28 @@ def test_gold_phrases_are_on_their_physical_pages(faq):
         assert page_end is None and section
 
 
+def test_a_pdf_code_listing_is_one_verbatim_block():
+    # A PDF has no <pre>: an XML listing (as in the shared-mime-info spec) is told by its
+    # lines, and the splitter must not cut "<?xml … ?>" at its "?" nor "<!--" at its "!".
+    lines = [
+        "The database would then contain the following entry for the diff type, written",
+        "by update-mime-database from the package's source file:",
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<mime-type type="text/x-diff">',
+        "<!--Created automatically by update-mime-database. DO NOT EDIT!-->",
+        "<comment>Differences between files</comment>",
+        "</mime-type>",
+        "The default weight of a glob pattern is 50, and a rule may change it ; see below.",
+    ]
+    extracted = read_pdf(paged_pdf([lines]))
+    listing = "\n".join(lines[2:7])
+    assert [extracted.text[a:b] for a, b in extracted.verbatim] == [listing]
+    spans = split_sentences(extracted.text, "en", extracted.verbatim)
+    sentences = [extracted.text[a:b] for a, b in spans]
+    assert listing in sentences
+    assert sentences[-1].startswith("The default weight of a glob pattern is 50")
+
+
 def test_pdf_page_map_running_heads_and_page_numbers():
     words = "alpha beta gamma delta epsilon zeta eta theta".split()
     pages = [

@@ -27,6 +27,16 @@ _SHORT_LINE = 0.6
 _LEADER = re.compile(r"(?:\.\s*){4,}\d+$")
 _CONTENTS_LEADERS = 5
 _HAS_WORD = re.compile(r"\w")
+# PDF has no <pre>: a listing (XML, C, a shell session) is told by its lines. Two or more in
+# a row are kept as one verbatim block, so the sentence splitter never cuts "<?xml …?>" at "?".
+_CODE_START = ("{", "}", "#include", "#define", "$ ", "// ", "/*")
+_CODE_END = ("{", "}", "*/")
+# A statement's ";" follows code ("x = f(y);"); French prose puts a space before its ";".
+_STATEMENT = re.compile(r"[=(].*\S;$")
+_MARKUP = re.compile(r"^<[^>]*>.*>$|^<[!?/\w][^>]*>?$")
+_CODE_SYMBOLS = frozenset("<>{}[]()=;\\|&$#*")
+_CODE_SYMBOL_SHARE = 0.15
+_CODE_MIN_LINES = 2
 
 
 def _page_lines(textpage: Any) -> list[str]:
@@ -102,6 +112,39 @@ def _paragraphs(lines: list[str]) -> list[str]:
         if len(line) < _SHORT_LINE * usual:
             paragraphs.append([])
     return ["\n".join(p) for p in paragraphs if p]
+
+
+def _code_line(line: str) -> bool:
+    squeezed = "".join(line.split())
+    if not squeezed:
+        return False
+    stripped = line.strip()
+    if stripped.startswith(_CODE_START) or stripped.endswith(_CODE_END):
+        return True
+    if _MARKUP.match(stripped) or _STATEMENT.search(stripped):
+        return True
+    return sum(ch in _CODE_SYMBOLS for ch in squeezed) >= _CODE_SYMBOL_SHARE * len(squeezed)
+
+
+def _blocks(lines: list[str]) -> list[tuple[str, bool]]:
+    """The page's paragraphs, each with whether it is a code listing (kept verbatim)."""
+    blocks: list[tuple[str, bool]] = []
+    prose: list[str] = []
+    index = 0
+    while index < len(lines):
+        end = index
+        while end < len(lines) and _code_line(lines[end]):
+            end += 1
+        if end - index >= _CODE_MIN_LINES:
+            blocks += [(paragraph, False) for paragraph in _paragraphs(prose)]
+            blocks.append(("\n".join(lines[index:end]), True))
+            prose = []
+            index = end
+        else:
+            prose.append(lines[index])
+            index += 1
+    blocks += [(paragraph, False) for paragraph in _paragraphs(prose)]
+    return blocks
 
 
 def _outline(pdf: Any) -> list[tuple[int, str, int]]:
@@ -184,8 +227,8 @@ def read_pdf(data: bytes) -> Extracted:
         builder.page()
         if _is_contents_page(lines):
             continue
-        for paragraph in _paragraphs(_strip_edges(lines, running)):
-            builder.paragraph(paragraph)
+        for paragraph, code in _blocks(_strip_edges(lines, running)):
+            builder.paragraph(paragraph, verbatim=code)
     built = builder.build(None)
     if not built.text.strip() and unread:
         raise UnreadableFile(no_text_layer_reason(len(unread)))

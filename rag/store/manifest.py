@@ -15,7 +15,8 @@ from rag.store.files import write_atomic
 # 4: DOCX tables, slides, e-books, spreadsheets and OCR'd scans; documents carry their
 #    locator units (slide, row, chapter) and OCR'd pages.
 # 5: HTML navigation dropped whatever its markup (Texinfo's Next/Up bars, menus, index
-#    pages); every document is read and embedded again.
+#    pages) and PDF code listings kept as one block; every document is read and embedded
+#    again.
 MANIFEST_VERSION = 5
 
 
