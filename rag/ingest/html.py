@@ -81,7 +81,7 @@ def _skipped(element: Any, name: str) -> bool:
         or element.get("hidden") is not None
     ):
         return True
-    classes = set((element.get("class") or "").split())
+    classes = set((element.get("class") or "").lower().split())  # old DocBook: CLASS="TOC"
     return bool(classes & _SKIP_CLASSES) or (name in _LINK_BLOCKS and _mostly_links(element))
 
 
