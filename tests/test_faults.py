@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from rag.cli import main
-from rag.pipeline import Assistant, QuestionError
+from rag.pipeline import Assistant
+from rag.question import QuestionError
 from rag.settings import Settings
 from rag.store.errors import IndexProblem
 from tests.conftest import SEED_FILE

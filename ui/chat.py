@@ -9,7 +9,7 @@ from typing import Any
 
 from rag.drafting import unexpected
 from rag.generation.base import GenerationError
-from rag.pipeline import QuestionError
+from rag.question import QuestionError
 from rag.store.errors import IndexProblem
 from rag.types import Answer
 from ui.render import answer_html, error_html, pending_html, quoted_html

@@ -11,7 +11,7 @@ import gradio as gr
 from rag.drafting import unexpected
 from rag.generation.base import GenerationError
 from rag.indexer import IndexProgress, IndexReport, Progress
-from rag.pipeline import QuestionError
+from rag.question import QuestionError
 from rag.store.errors import IndexProblem
 from ui import panels
 from ui.examples import example_updates

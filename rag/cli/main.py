@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from rag.embedding import EmbeddingUnavailable
     from rag.generation.base import GenerationError
     from rag.generation.registry import UnknownGenerator
-    from rag.pipeline import QuestionError
+    from rag.question import QuestionError
     from rag.store.errors import IndexProblem
 
     if getattr(args, "run", None) is cmd_serve:

@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from rag.pipeline import Assistant, QuestionError
+from rag.pipeline import Assistant
+from rag.question import QuestionError
 from rag.settings import Settings
 from tests.conftest import SEED_FILE
 
