@@ -70,9 +70,12 @@ def _quoted(assistant: Assistant, question: str) -> str:
 def test_literals_are_the_identifiers_a_question_writes():
     question = "In lintian output, what does the W: tag mean for debian/watch or « UTF-8 » ?"
     assert literals(question) == ["w:", "debian/watch", "utf-8"]
+    assert literals("Who founded Saint-Denis, and is the 910D or latin1 faster?") == []
+    assert literals("Which tool tests .deb packages with apt-get?") == [".deb", "apt-get"]
     assert literals("Quelle est l'option de dpkg ?") == []  # an elision is not an identifier
     assert literal_share(["w:"], "W: pour avertissement") == 1.0
     assert literal_share(["debian/watch"], "le fichier debian/watchdog") == 0.0
+    assert literal_share(["debian/watch"], "Le fichier watch configure uscan") == 1.0
     assert literal_share(["orig.tar.gz"], "gentoo_0.9.12.orig.tar.gz") == 1.0
 
 
