@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rag.pipeline import Assistant
-from rag.retrieval import evidence
+from rag.retrieval import evidence, hybrid
 from rag.retrieval.literals import literal_share, literals
 from rag.settings import Settings
 
@@ -82,9 +82,14 @@ def test_literals_are_the_identifiers_a_question_writes():
 def test_an_english_question_quotes_the_french_line_with_its_identifier(guide, monkeypatch):
     question = "In lintian output, what does the W: tag mean?"
     assert "W: pour avertissement" in _quoted(guide, question)
-    # Without the identifier the near-tie goes to a neighbour: the test measures the weight.
-    monkeypatch.setattr(evidence, "LITERAL_WEIGHT", 0.0)
-    assert "W: pour avertissement" not in _quoted(guide, question)
+    # Without the identifier the near-tie goes to a neighbour, and without the language
+    # penalty to the English note: the test measures both.
+    with monkeypatch.context() as patch:
+        patch.setattr(evidence, "LITERAL_WEIGHT", 0.0)
+        assert "W: pour avertissement" not in _quoted(guide, question)
+    for module in (evidence, hybrid):
+        monkeypatch.setattr(module, "language_penalty", lambda *_: 0.0)
+    assert _quoted(guide, question).startswith("Note: the English output")
 
 
 def test_a_which_command_question_quotes_the_lead_sentence_and_its_block(guide):
