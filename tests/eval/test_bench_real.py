@@ -63,3 +63,12 @@ def test_a_saved_before_run_gets_its_own_column(bench: ModuleType) -> None:
 def test_the_real_section_is_among_the_included_sections(bench: ModuleType) -> None:
     assert bench.REAL_SECTION.relative_to(REPO_ROOT).as_posix() in bench.MEASURED_ELSEWHERE
     assert Path(REPO_ROOT / bench.MEASURED_ELSEWHERE[0]).name == "bench-real.md"
+
+
+def test_a_previous_run_gets_a_column_between_before_and_now(bench: ModuleType) -> None:
+    before = _run("aaa", "t1", 3 / 18, None)
+    start = _run("ccc", "t2", 9 / 18, 1.0)
+    after = _run("bbb", "t3", 12 / 18, 1.0)
+    section = bench.render_real(after, before, [start])
+    assert "| | before, at aaa | at ccc | at bbb |" in section
+    assert "| 17% (3/18) | 50% (9/18) | 67% (12/18) |" in section
