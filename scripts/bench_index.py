@@ -56,10 +56,12 @@ def main() -> None:
     run_started = time.perf_counter()
 
     def progress(event: IndexProgress) -> None:
-        if event.stage != "embedding" or not event.done:
+        if event.stage != "embedding":
+            return
+        display(event)  # from the stage's start: its rate and time left
+        if not event.done:
             return
         commits.append((time.perf_counter() - run_started, _cpu_seconds() - cpu_before))
-        display(event)
         if args.commits and len(commits) >= args.commits:
             raise KeyboardInterrupt  # what is committed stays searchable
 
