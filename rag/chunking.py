@@ -68,6 +68,30 @@ def _cut_long(text: str, span: Span, limit: int) -> list[Span]:
     return pieces
 
 
+def _pysbd_segments(segmenter: Any, text: str) -> list[str]:
+    """``segmenter.segment(text)`` without its cost: pysbd finds each sentence again in the
+    text with a regex compiled for that sentence (over 60% of a 3.8 M-character book's
+    splitting time, profiled); plain ``str.find`` gives the same sentences."""
+    segments: list[str] = []
+    prior_end = 0
+    for sentence in segmenter.processor(text).process():
+        if not sentence:
+            continue
+        # As pysbd does: the first occurrence (scanning without overlap from the start) that
+        # ends after the previous sentence, with the whitespace after it.
+        at = text.find(sentence)
+        while at >= 0:
+            end = at + len(sentence)
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end > prior_end:
+                segments.append(text[at:end])
+                prior_end = end
+                break
+            at = text.find(sentence, end)
+    return segments
+
+
 def _segment_paragraph(text: str, start: int, end: int, language: str) -> list[Span]:
     """Sentence spans of one paragraph ``text[start:end]``; its hard-wrapped lines are joined
     for the segmenter by a copy with single newlines as spaces (same length, same offsets)."""
@@ -77,7 +101,7 @@ def _segment_paragraph(text: str, start: int, end: int, language: str) -> list[S
     if len(flat) > _PYSBD_MAX_LINE:
         segments = [m.group() for m in _FAST_SENTENCE.finditer(flat)]
     else:
-        segments = _segmenter(language).segment(flat) if len(flat) > 1 else [flat]
+        segments = _pysbd_segments(_segmenter(language), flat) if len(flat) > 1 else [flat]
     spans: list[Span] = []
     cursor = 0
     for segment in segments:

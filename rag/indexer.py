@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import time
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from rag.chunking import chunk_document, sentence_units
+from rag.chunk_vectors import pooled_chunk_vectors
+from rag.chunking import chunk_document
 from rag.embedding import Embedder
+from rag.index_batches import PendingDocument, Slice, slices
 from rag.index_report import IndexProgress, IndexReport, Progress
 from rag.ingest import SkippedFile, iter_corpus_files, load_document
 from rag.ingest.loader import read_bytes, relative_source
@@ -23,7 +24,7 @@ from rag.store.base import IndexStore
 from rag.store.errors import IndexProblem
 from rag.store.manifest import MANIFEST_VERSION, DocumentRecord, Manifest
 from rag.store.registry import open_index_store
-from rag.types import Chunk, Document
+from rag.types import Chunk
 
 __all__ = ["IndexProgress", "IndexReport", "Indexer", "Progress"]
 
@@ -32,77 +33,8 @@ __all__ = ["IndexProgress", "IndexReport", "Indexer", "Progress"]
 _REMEMBERED_TEXTS = 20_000
 
 
-@dataclass
-class _Pending:
-    document: Document
-    chunks: list[Chunk]
-    file_hash: str
-    size: int
-    mtime_ns: int
-    first_chunk: int = 0  # resumes a partly committed document of an earlier run
-    _units: list[Chunk] | None = None
-    _bounds: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
-
-    @property
-    def sentence_units(self) -> list[Chunk]:
-        """Every sentence unit, and (in ``_bounds``) their starts and ends for bisecting."""
-        if self._units is None:
-            self._units = sentence_units(self.document)
-            self._bounds = ([u.start for u in self._units], [u.end for u in self._units])
-        return self._units
-
-    @property
-    def characters(self) -> int:
-        """Characters still to embed: the chunks from ``first_chunk`` on."""
-        return sum(len(chunk.text) for chunk in self.chunks[self.first_chunk :])
-
-
-@dataclass(frozen=True)
-class _Slice:
-    """Chunks ``start:end`` of one pending document: a document is committed slice by slice."""
-
-    item: _Pending
-    start: int
-    end: int
-
-    @property
-    def chunks(self) -> list[Chunk]:
-        return self.item.chunks[self.start : self.end]
-
-    def sentences(self) -> list[Chunk]:
-        """The sentence units inside this slice's chunks (chunks are runs of whole sentences)
-        that stand alone: a fragment is searched only through its chunk."""
-        if self.start == self.end:
-            return []
-        units = self.item.sentence_units
-        starts, ends = self.item._bounds
-        first = bisect_left(starts, self.item.chunks[self.start].start)
-        last = bisect_right(ends, self.item.chunks[self.end - 1].end)
-        return [unit for unit in units[first:last] if stands_alone(unit.text)]
-
-
 def _file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _slices(pending: list[_Pending], size: int) -> Iterator[list[_Slice]]:
-    """Commit batches of at most ``size`` chunks, across small documents and within long ones."""
-    batch: list[_Slice] = []
-    room = size
-    for item in pending:
-        start = item.first_chunk
-        while True:
-            end = min(len(item.chunks), start + room)
-            batch.append(_Slice(item, start, end))
-            room -= end - start
-            if room == 0:
-                yield batch
-                batch, room = [], size
-            if end >= len(item.chunks):
-                break
-            start = end
-    if batch:
-        yield batch
 
 
 class Indexer:
@@ -147,7 +79,7 @@ class Indexer:
             manifest = Manifest(documents={}, chunk_chars=self.settings.chunk_chars)
         report.repaired = self._repair(manifest, index)
 
-        pending: list[_Pending] = []
+        pending: list[PendingDocument] = []
         seen: set[str] = set()
         paths = list(iter_corpus_files(corpus, report.skipped))
         for number, path in enumerate(paths, start=1):
@@ -186,7 +118,7 @@ class Indexer:
 
     def _check_file(
         self, path: Path, corpus: Path, known: DocumentRecord | None, report: IndexReport
-    ) -> DocumentRecord | _Pending:
+    ) -> DocumentRecord | PendingDocument:
         try:
             stat = path.stat()
         except OSError as error:
@@ -209,7 +141,7 @@ class Indexer:
             )
         with report.timed("split"):
             document, chunks = chunk_document(document, self.settings.chunk_chars)
-        item = _Pending(document, chunks, file_hash, stat.st_size, stat.st_mtime_ns)
+        item = PendingDocument(document, chunks, file_hash, stat.st_size, stat.st_mtime_ns)
         if (
             known
             and not complete
@@ -221,7 +153,7 @@ class Indexer:
 
     def _embed_and_commit(
         self,
-        pending: list[_Pending],
+        pending: list[PendingDocument],
         manifest: Manifest,
         index: IndexStore,
         report: IndexReport,
@@ -232,7 +164,7 @@ class Indexer:
         done = 0
         if progress and pending:
             progress(IndexProgress("embedding", 0, total, "characters"))
-        for batch in _slices(pending, self.commit_every):
+        for batch in slices(pending, self.commit_every):
             self._commit_batch(batch, manifest, index, report)
             done += sum(len(chunk.text) for part in batch for chunk in part.chunks)
             if progress:
@@ -254,20 +186,41 @@ class Indexer:
             self._remembered.update((text, known[text]) for text in fresh)
         return np.vstack([known[text] for text in texts])
 
+    def _vectors(
+        self, batch: list[Slice], chunks: list[Chunk], report: IndexReport
+    ) -> tuple[np.ndarray, list[Chunk], np.ndarray]:
+        """The chunks' vectors, the sentences that get one, and theirs."""
+        if self.settings.chunk_vectors == "embedded":
+            sentences = [unit for part in batch for unit in part.sentences()]
+            with report.timed("embed_chunks"):
+                chunk_vectors = self._embed(chunks, report)
+            with report.timed("embed_sentences"):
+                return chunk_vectors, sentences, self._embed(sentences, report)
+        # Pooled: every unit is embedded once (fragments too, so a chunk's vector holds its
+        # headings and table cells), and only the ones that stand alone are kept as sentences.
+        units = [unit for part in batch for unit in part.units()]
+        with report.timed("embed_sentences"):
+            unit_vectors = self._embed(units, report)
+        with report.timed("embed_chunks"):
+            chunk_vectors, missing = pooled_chunk_vectors(chunks, units, unit_vectors)
+            if missing:  # a chunk with no sentence inside (not made by chunk_document)
+                fresh = self._embed([chunks[n] for n in missing], report)
+                if chunk_vectors.shape[1] == 0:
+                    chunk_vectors = np.zeros((len(chunks), fresh.shape[1]), dtype=np.float32)
+                chunk_vectors[missing] = fresh
+        keep = [n for n, unit in enumerate(units) if stands_alone(unit.text)]
+        return chunk_vectors, [units[n] for n in keep], unit_vectors[keep]
+
     def _commit_batch(
         self,
-        batch: list[_Slice],
+        batch: list[Slice],
         manifest: Manifest,
         index: IndexStore,
         report: IndexReport,
     ) -> None:
         store = index.catalog
         chunks = [chunk for part in batch for chunk in part.chunks]
-        sentences = [unit for part in batch for unit in part.sentences()]
-        with report.timed("embed_chunks"):
-            chunk_vectors = self._embed(chunks, report)
-        with report.timed("embed_sentences"):
-            sentence_vectors = self._embed(sentences, report)
+        chunk_vectors, sentences, sentence_vectors = self._vectors(batch, chunks, report)
         report.passages_embedded += len(chunks)
         report.sentences_embedded += len(sentences)
         # Text first, then vectors, then the manifest: readers use only the chunks the

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(
         1000, ge=100, description="Target chunk size in characters (about one paragraph)."
     )
+    chunk_vectors: Literal["pooled", "embedded"] = Field(
+        "pooled",
+        description="A chunk's vector: the mean of its sentences' vectors (each text embedded "
+        "once, about half the model time), or the chunk embedded whole as well.",
+    )
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answer generator.")
     embed_batch_size: int = Field(
         32, ge=1, description="Texts per request to an embeddings server (RAG_EMBED_BASE_URL)."

@@ -20,7 +20,7 @@ from rag.settings import Settings
 from rag.types import Chunk, Passage
 
 # Settings that change what an index holds; the index folder is keyed by them.
-INDEX_SETTINGS = ("chunk_chars",)
+INDEX_SETTINGS = ("chunk_chars", "chunk_vectors")
 
 
 class AssistantRetriever:
