@@ -1,4 +1,4 @@
-"""The lexical signals of `rag find`'s semantic decision: words kept, cognates, names absent."""
+"""The lexical signals of `rag find`'s decision: words kept, cognates, the span's language."""
 
 from __future__ import annotations
 
@@ -38,3 +38,15 @@ def test_a_typo_keeps_a_word_and_an_edit_does_not() -> None:
     span = "Weeks Bridge is a pedestrian bridge over the Charles River"
     assert unmatched_words("Weeks Brigde is a pedestrain bridge ovr the Charles River", span) == 0
     assert unmatched_words("Weeks Bridge is a railway bridge over the Hudson River", span) == 2
+
+
+def test_an_english_sentence_of_a_french_document_is_not_cross_lingual() -> None:
+    from rag.find.finder import _language
+    from rag.types import Document
+
+    text = "Lancez la commande. The dh_make command will create some template files."
+    french = Document("guide.html", text, "h", "guide", "fr")
+    spanish = Document("es.txt", "La ciudad fue fundada en el siglo II.", "h2", "es", "es")
+    assert _language(french, "The dh_make command will create some template files.") == "en"
+    assert _language(french, "Lancez la commande dans le répertoire du paquet.") == "fr"
+    assert _language(spanish, "La ciudad fue fundada en el siglo II.") == "es"

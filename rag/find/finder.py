@@ -71,6 +71,15 @@ class Candidates:
         return kept
 
 
+def _language(document: Document, span: str) -> str:
+    """The span's language: a French or English document may quote the other language (a
+    French guide's English commands and messages), which a translated query must not get
+    the cross-lingual allowance for; other languages are the document's."""
+    if document.language in ("fr", "en"):
+        return detect_question_language(span)
+    return document.language
+
+
 def _overlaps(match: Match, kept: list[Match]) -> bool:
     return any(
         m.source == match.source and m.start < match.end and match.start < m.end for m in kept
@@ -169,7 +178,7 @@ class Finder:
                 cosine=match.score,
                 lead=match.score - background,
                 coverage=covered,
-                cross_lingual=document.language != language,
+                cross_lingual=_language(document, match.quote) != language,
                 facts_missing=min(2, len(missing_facts(part, match.quote))),
                 negation_changed=negation_changed(part, match.quote),
                 complete=len(words) >= 3 and covered == 1.0,
