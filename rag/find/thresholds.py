@@ -2,39 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+from rag.find.decision import FindModel, SpanFeatures, shipped_model
 from rag.find.match import Match
 
 # Read off ``scripts/bench_find.py --calibrate`` (docs/bench-find.md). Positives: sentences of
-# PIAF paragraphs with typos, punctuation noise or cut short, and English XQuAD sentences looked
-# up among the Spanish paragraphs; negatives: sentences of other paragraphs of the same
-# articles, absent from the corpus (on-topic near-misses).
+# PIAF paragraphs with typos, punctuation noise or cut short; negatives: sentences of other
+# paragraphs of the same articles, absent from the corpus (on-topic near-misses).
 # Fuzzy: negatives reach 0.63, noisy quotes start at 0.85; 0.75 sits between.
 FUZZY_THRESHOLD = 0.75
-# Semantic: the lead over the runners-up separates (the cosine alone does not: on-topic
-# negatives reach 0.88). On the public data, leads of 0.045-0.06 do about equally well
-# (translations found 97-100%, negatives rejected 97-99%); on the seed article's dev queries
-# paraphrases and translations lead by 0.058-0.097 and absent sentences by at most 0.027.
-# 0.05 leaves room on both sides. The cosine floor only rejects queries unlike every sentence.
-SEMANTIC_FLOOR = 0.80
-SEMANTIC_MARGIN = 0.05
+# ...and a fuzzy match must keep the query's words, typos allowed (rag.find.overlap): written
+# sentences that change a word or two of a real one ("not part of" -> "the core of") align at
+# up to 0.93. Noisy quotes lose at most one word; 4 of the 6 edited ones lose 2-3.
+FUZZY_UNMATCHED = 1
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """A match counts only at or above its kind's threshold; exact matches always count."""
+    """A match counts only at or above its kind's threshold; exact matches always count. A
+    semantic match counts when the fitted model (find_model.json) is sure enough of it."""
 
     fuzzy: float = FUZZY_THRESHOLD
-    semantic_floor: float = SEMANTIC_FLOOR  # minimum cosine similarity
-    semantic_margin: float = SEMANTIC_MARGIN  # minimum lead over the runner-up sentences
+    fuzzy_unmatched: int = FUZZY_UNMATCHED
+    semantic: FindModel = field(default_factory=shipped_model)
 
-    def accepts(self, match: Match, background: float) -> bool:
+    def semantic_score(self, match: Match, features: SpanFeatures) -> Match:
+        """The match scored by the model's probability that the query means it."""
+        return replace(match, score=self.semantic.probability(features))
+
+    def accepts(self, match: Match, unmatched: int = 0) -> bool:
+        """For a semantic match, ``match.score`` is the model's probability; ``unmatched``
+        counts the query's words a fuzzy match lacks."""
         if match.kind == "fuzzy":
-            return match.score >= self.fuzzy
+            return match.score >= self.fuzzy and unmatched <= self.fuzzy_unmatched
         if match.kind == "semantic":
-            return (
-                match.score >= self.semantic_floor
-                and match.score - background >= self.semantic_margin
-            )
+            return match.score >= self.semantic.threshold
         return True
