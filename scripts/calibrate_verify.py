@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -30,15 +31,16 @@ from rag.types import Chunk, Passage  # noqa: E402
 SUPPORTED_KINDS = ("faithful", "crosslingual", "irrelevant")
 
 
-def record(cache_dir: Path) -> list[tuple[str, str, str, str, float]]:
-    """(kind, claim, quote, window, similarity) of the quote the verifier chose for each claim."""
+def record(cache_dir: Path) -> list[tuple[Any, ...]]:
+    """(kind, claim, quote, window, similarity, evidence, similar) of the quote the verifier
+    chose for each claim: ``judge``'s arguments."""
     embed = cached_embed(cache_dir)
-    seen: list[tuple[str, str, str, float]] = []
+    seen: list[tuple[Any, ...]] = []
     judge = cite.judge
 
-    def spy(claim: str, quote: str, window: str, similarity: float) -> verify.Support:
-        seen.append((claim, quote, window, similarity))
-        return judge(claim, quote, window, similarity)
+    def spy(*args: Any) -> verify.Support:
+        seen.append(args)
+        return judge(*args)
 
     cite.judge = spy  # type: ignore[assignment]
     rows = []
@@ -55,8 +57,21 @@ def record(cache_dir: Path) -> list[tuple[str, str, str, str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cache-dir", type=Path, default=ROOT / ".bench-cache")
+    parser.add_argument(
+        "--relevance", action="store_true", help="fit relevance.py's MEANING_WEIGHT, BEST_MARGIN"
+    )
     args = parser.parse_args()
+    if args.relevance:
+        return fit_relevance(args.cache_dir)
     rows = record(args.cache_dir)
+    for meaning in (-0.01, -0.005, -0.003, 0.0):
+        verify.NAME_MEANING = meaning
+        flagged = {k: [verify.judge(*r[1:]).verdict != "supported" for r in rows if r[0] == k]
+                   for k in ("crosslingual", "entity", "entity-context")}  # fmt: skip
+        print(
+            f"NAME_MEANING {meaning}: "
+            + ", ".join(f"{k} {np.mean(v):.3f}" for k, v in flagged.items())
+        )
     print(f"{len(rows)} calibration claims")
     for similarity in (0.85, 0.87, 0.9):
         for share in (0.4, 0.5, 0.6):
@@ -64,8 +79,8 @@ def main() -> None:
                 verify.SIMILARITY_THRESHOLD, verify.OVERLAP_THRESHOLD = similarity, share
                 verify.STITCHED_WORDS = stitched
                 flagged: dict[str, list[bool]] = {}
-                for kind, claim, quote, window, sim in rows:
-                    verdict = verify.judge(claim, quote, window, sim).verdict
+                for kind, *args in rows:
+                    verdict = verify.judge(*args).verdict
                     flagged.setdefault(kind, []).append(verdict != "supported")
                 good = [f for k in SUPPORTED_KINDS for f in flagged.get(k, [])]
                 bad = [f for k, v in flagged.items() if k not in SUPPORTED_KINDS for f in v]
@@ -75,6 +90,23 @@ def main() -> None:
                     f"distortions caught {np.mean(bad):.3f}, true claims flagged "
                     f"{np.mean(good):.3f} ({kinds})"
                 )
+
+
+def fit_relevance(cache_dir: Path) -> None:
+    """Share judged not an answer per kind, for each MEANING_WEIGHT and BEST_MARGIN."""
+    from rag.eval.verify_eval import product_verdict
+    from rag.generation import relevance
+
+    embed = cached_embed(cache_dir)
+    items = [i for i in load_items("calibration") if i.answers is not None]
+    for weight in (3.0, 5.0, 7.0):
+        for margin in (0.03, 0.05, 0.08):
+            relevance.MEANING_WEIGHT, relevance.BEST_MARGIN = weight, margin
+            off: dict[str, list[bool]] = {}
+            for item in items:
+                off.setdefault(item.kind, []).append(not product_verdict(item, embed).answers)
+            kinds = ", ".join(f"{k} {np.mean(v):.3f}" for k, v in sorted(off.items()))
+            print(f"MEANING_WEIGHT {weight} BEST_MARGIN {margin}: not an answer {kinds}")
 
 
 if __name__ == "__main__":

