@@ -52,3 +52,20 @@ def test_no_judge_without_an_in_process_model() -> None:
     from rag.generation.extractive import ExtractiveGenerator
 
     assert judge_of(ExtractiveGenerator()) is None
+
+
+def test_each_bundled_model_has_its_measured_threshold() -> None:
+    from rag.generation.judge import Judge
+    from rag.generation.llm_check import VERIFY_THRESHOLD, threshold_of
+
+    class Model:  # what threshold_of reads of a loaded llama.cpp model: its file
+        def __init__(self, path: str) -> None:
+            self.model_path = path
+
+    def judge(path: str) -> Judge:
+        judge = Judge.__new__(Judge)
+        judge.llm = Model(path)
+        return judge
+
+    assert threshold_of(judge("/m/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")) == 0.43
+    assert threshold_of(judge("/m/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")) == VERIFY_THRESHOLD
