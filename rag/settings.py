@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     llm_fallback: Literal["extractive", "never"] = Field(
         "extractive", description="On LLM failure: answer extractively with a warning, or fail."
     )
+    llm_check: Literal["off", "verify"] = Field(
+        "off",
+        description="verify: the in-process LLM re-reads each supported sentence of its answer "
+        "against its quotes (yes/no from the first token's logits); doubted ones show as partly.",
+    )
     answer_threshold: float | None = Field(
         None, description="Override the calibrated answerability threshold (0..1)."
     )

@@ -69,9 +69,10 @@ def _load(path: str, n_ctx: int, threads: int, prompt_lookup: bool = False) -> A
     return model
 
 
-def _render(llm: Any, messages: list[Message]) -> str | None:
-    """``messages`` as the model's own chat template writes them, without the reply opener:
-    the text llama-cpp-python tokenizes (None for a model without a template)."""
+def _render(llm: Any, messages: list[Message], generation_prompt: bool = False) -> str | None:
+    """``messages`` as the model's own chat template writes them, without the reply opener
+    unless ``generation_prompt``: the text llama-cpp-python tokenizes (None for a model
+    without a template)."""
     template = llm.metadata.get("tokenizer.chat_template")
     if not template or llm.chat_format != "chat_template.default":
         return None
@@ -84,7 +85,7 @@ def _render(llm: Any, messages: list[Message]) -> str | None:
         template=template,
         eos_token=text(llm.token_eos()),
         bos_token=text(llm.token_bos()),
-        add_generation_prompt=False,
+        add_generation_prompt=generation_prompt,
     )
     return str(formatter(messages=messages).prompt)  # type: ignore[arg-type]
 

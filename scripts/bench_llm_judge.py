@@ -1,0 +1,275 @@
+"""Measure the bundled LLM as a yes/no second stage (rag.generation.judge), for gain and seconds.
+
+Usage:
+  python scripts/bench_llm_judge.py verify [--per-kind 5] [--model 0.5b] [--threads 1]
+  python scripts/bench_llm_judge.py answerability --rows ROWS [--per-dataset 20] [--model 0.5b]
+  python scripts/bench_llm_judge.py report --out DIR
+
+``verify``: a sample per kind of the calibration and held-out claims of ``rag eval --dataset
+verify``; each goes through the product's verifier (its verdict, its relevance check and the quote
+it chose) and the judge is asked "does the passage say what the statement says?" over that quote
+only, and "does the passage give the answer to the question?" (question + claim) for the kinds
+labelled for relevance. ``answerability``: a random sample of the held-out (and, for the
+threshold, training) rows of ``scripts/calibrate_answerability.py collect``; the judge is asked
+over the two best evidence sentences, only for questions the first stage answers (it can only
+turn an answer into a decline). Rows are appended to DIR/*.jsonl as they are judged (a rerun
+resumes); ``report`` prints the before/after figures, thresholds chosen on the calibration half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("RAG_GENERATOR", "extractive")
+
+MODELS = Path.home() / ".local/share/rag-assistant/models"
+OUT = Path("/tmp/llm-out")
+EVIDENCE_SENTENCES = 2
+
+
+def _order(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _load_judge(model: str, threads: int) -> Any:
+    from rag.generation.judge import Judge
+    from rag.generation.llamacpp import _load
+
+    path = MODELS / f"qwen2.5-coder-{model}-instruct-q4_k_m.gguf"
+    return Judge(_load(str(path), 2048, threads))
+
+
+def _done(path: Path) -> set[str]:
+    if not path.is_file():
+        return set()
+    return {json.loads(line)["key"] for line in path.read_text("utf-8").splitlines()}
+
+
+def _load_average() -> float:
+    return os.getloadavg()[0]
+
+
+def verify(out: Path, per_kind: int, model: str, threads: int) -> None:
+    from rag.eval.verify_eval import cached_embed, load_items
+    from rag.generation.cite import passage_quotes, verify_answer
+    from rag.generation.relevance import addresses
+    from rag.types import Chunk, Passage
+
+    judge = _load_judge(model, threads)
+    embed = cached_embed(ROOT / ".bench-cache")
+    path = out / f"verify-{model}.jsonl"
+    done = _done(path)
+    chosen: list[Any] = []
+    for split in ("calibration", "heldout"):
+        by_kind: dict[str, list[Any]] = {}
+        for item in sorted(load_items(split), key=lambda i: _order(i.id)):
+            by_kind.setdefault(item.kind, []).append(item)
+        chosen += [i for items in by_kind.values() for i in items[:per_kind]]
+    # The issue's claims on the seed, whatever their split.
+    chosen += [i for i in load_items("all") if i.origin == "seed" and "Lin" in i.claim]
+    # Interleaved by kind so that a run stopped early still covers every kind.
+    chosen.sort(key=lambda i: (_order(i.id)[:2], i.id))
+    with path.open("a", encoding="utf-8") as handle:
+        for item in chosen:
+            key = f"{item.split}/{item.id}"
+            if key in done:
+                continue
+            passage = Passage(Chunk("passage.txt", "p", 0, 0, len(item.passage), item.passage), 1.0)
+            verified = verify_answer(f"{item.claim} [1]", (passage,), embed)
+            claims = [s for s in verified.sentences if s.citations or not s.supported]
+            order = ("unsupported", "partly", "supported")
+            verdict = min(
+                [s.verdict or "supported" for s in claims] or ["unsupported"], key=order.index
+            )
+            quotes = [c.quote for c in verified.citations]
+            others = [q.text for q in passage_quotes((passage,))[1]]
+            relevant = addresses(item.question, item.claim, quotes, embed, others).addresses
+            quote = " ".join(quotes) or item.passage[:400]
+            states = judge.judge("states", item.claim, quote)
+            row: dict[str, Any] = {
+                "key": key,
+                "kind": item.kind,
+                "split": item.split,
+                "origin": item.origin,
+                "supported": item.supported,
+                "answers": item.answers,
+                "verdict": verdict,
+                "addresses": relevant,
+                "p_states": round(states.p_yes, 4),
+                "s_states": round(states.seconds, 2),
+                "fresh_states": states.fresh_tokens,
+                "load": round(_load_average(), 1),
+                "claim": item.claim,
+                "quote": quote,
+            }
+            if item.answers is not None:
+                answers = judge.judge("answers", item.question, item.claim)
+                row |= {
+                    "p_answers": round(answers.p_yes, 4),
+                    "s_answers": round(answers.seconds, 2),
+                    "fresh_answers": answers.fresh_tokens,
+                }
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            handle.flush()
+            print(f"{key} {item.kind} p={states.p_yes:.2f} {states.seconds:.1f}s", flush=True)
+
+
+def collect(rows_path: Path, per_dataset: int, names: list[str]) -> None:
+    """calibrate_answerability.py's rows, for a sample of its questions only (same corpora, same
+    left-out documents, same split): half answerable, half not, per split."""
+    from dataclasses import replace
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import calibrate_answerability as cal
+
+    from rag.eval.datasets import load_dataset
+    from rag.eval.embedding_cache import CachedEmbedder, EmbeddingCache
+    from rag.eval.systems import build_workspace
+    from rag.retrieval import answerability as ans
+    from rag.settings import Settings
+
+    embedder = CachedEmbedder(EmbeddingCache(cal.CACHE / "embeddings"))
+    rows_path.parent.mkdir(parents=True, exist_ok=True)
+    with rows_path.open("a", encoding="utf-8") as out:
+        for name in names:
+            dataset = cal._restricted(load_dataset(name))
+            removed = cal._left_out(dataset)
+            corpus = replace(
+                dataset, documents=tuple(d for d in dataset.documents if d.source not in removed)
+            )
+            picked = []
+            for split, n in (("train", per_dataset // 2), ("test", per_dataset), ("dev", 12)):
+                for answerable in (True, False):
+                    pool = sorted(
+                        (
+                            q
+                            for q in dataset.questions
+                            if cal.split_of(name, q.gold_sources[0] if q.gold_sources else "")
+                            == split
+                            and (q.answerable and q.gold_sources[0] not in removed) is answerable
+                        ),
+                        key=lambda q: _order(q.id),
+                    )
+                    picked += pool[: n if split == "dev" else (n + 1) // 2]
+            assistant = build_workspace(corpus, Settings(), cal.CACHE, embedder).assistant
+            snapshot = assistant.snapshot()
+            for q in picked:
+                passages, evidence, _ = assistant.evidence(q.question, snapshot)
+                gold = q.gold_sources[0] if q.gold_sources else ""
+                row: dict[str, Any] = {
+                    "dataset": name,
+                    "id": q.id,
+                    "question": q.question,
+                    "answerable": q.answerable and gold not in removed,
+                    "kind": "left-out" if gold in removed else "",
+                    "split": cal.split_of(name, gold),
+                    "evidence": [],
+                }
+                if evidence:
+                    chunk = passages[evidence[0].passage_number - 1].chunk
+                    document = snapshot.documents[chunk.doc_id]
+                    row |= {
+                        "language": document.language,
+                        "context": document.text,
+                        "keyword_agrees": ans.keyword_agrees(
+                            snapshot.keyword_index, snapshot.chunk_order, q.question, chunk.chunk_id
+                        ),
+                        "evidence": [
+                            [e.passage_number, e.source, e.start, e.end, e.text, e.score]
+                            for e in evidence[: cal.EVIDENCE_KEPT]
+                        ],
+                    }
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                out.flush()
+            print(f"{name}: {len(picked)} questions", file=sys.stderr, flush=True)
+
+
+def answerability(out: Path, rows_path: Path, per_dataset: int, model: str, threads: int) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from calibrate_answerability import read_rows, row_features
+
+    from rag.retrieval import answerability as ans
+
+    judge = _load_judge(model, threads)
+    path = out / f"answerability-{model}.jsonl"
+    done = _done(path)
+    rows = list(read_rows(rows_path))
+    threshold = ans.threshold()
+    chosen = []
+    for dataset in sorted({r["dataset"] for r in rows}):
+        for split, n in (("train", per_dataset // 2), ("test", per_dataset), ("dev", 12)):
+            pool = [r for r in rows if r["dataset"] == dataset and r["split"] == split]
+            # Half answerable, half not, where the data has both: the refusal side is the point.
+            for answerable in (True, False):
+                side = sorted(
+                    (r for r in pool if r["answerable"] is answerable),
+                    key=lambda r: _order(r["id"]),
+                )
+                chosen += side[: (n + 1) // 2 if split != "dev" else n]
+    chosen.sort(key=lambda r: (_order(r["id"])[:2], r["id"]))
+    with path.open("a", encoding="utf-8") as handle:
+        for r in chosen:
+            key = f"{r['dataset']}/{r['id']}"
+            if key in done:
+                continue
+            f = row_features(r)
+            score = ans.confidence(f) if f is not None else 0.0
+            row: dict[str, Any] = {
+                "key": key,
+                "dataset": r["dataset"],
+                "split": r["split"],
+                "answerable": r["answerable"],
+                "kind": r.get("kind", ""),
+                "score": round(score, 4),
+                "accepted": score >= threshold,
+                "load": round(_load_average(), 1),
+            }
+            if score >= threshold:
+                evidence = " ".join(e[4] for e in r["evidence"][:EVIDENCE_SENTENCES])
+                j = judge.judge("answers", r["question"], evidence)
+                row |= {"p": round(j.p_yes, 4), "s": round(j.seconds, 2), "fresh": j.fresh_tokens}
+                print(
+                    f"{key} answerable={r['answerable']} p={j.p_yes:.2f} {j.seconds:.1f}s",
+                    flush=True,
+                )
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            handle.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("step", choices=["verify", "collect", "answerability", "report"])
+    parser.add_argument("--datasets", default="dev,xquad-en-es,piaf,squad2")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--rows", type=Path)
+    parser.add_argument("--per-kind", type=int, default=5)
+    parser.add_argument("--per-dataset", type=int, default=20)
+    parser.add_argument("--model", default="0.5b", choices=("0.5b", "1.5b"))
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    if args.step == "verify":
+        verify(args.out, args.per_kind, args.model, args.threads)
+    elif args.step == "collect":
+        collect(args.rows, args.per_dataset, args.datasets.split(","))
+    elif args.step == "answerability":
+        answerability(args.out, args.rows, args.per_dataset, args.model, args.threads)
+    else:
+        from bench_llm_judge_report import report
+
+        report(args.out)
+    print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

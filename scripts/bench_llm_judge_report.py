@@ -1,0 +1,177 @@
+"""Figures of scripts/bench_llm_judge.py's rows: thresholds on the calibration half, held out after.
+
+Verification: "flagged" is the verifier's verdict "partly" or "unsupported"; with the judge, a
+claim is also flagged when P(yes) < t (the judge can only add a flag), or, the other way, a flag
+stands only when the judge agrees (the judge clears false flags). Answerability: the judge runs
+on the questions the first stage answers and declines those with P(yes) < t.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+DISTORTIONS = ("entity", "number", "negation", "cause", "stitched")
+FAITHFUL = ("faithful", "crosslingual")
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def _auroc(scores: list[float], labels: list[bool]) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(labels, scores)) if 0 < sum(labels) < len(labels) else float("nan")
+
+
+def _seconds(values: list[float], loads: list[float]) -> str:
+    if not values:
+        return "no judgement"
+    return (
+        f"{np.median(values):.1f} s median, {np.max(values):.1f} s max over {len(values)} "
+        f"judgements (load average {np.median(loads):.1f} median, {np.max(loads):.1f} max)"
+    )
+
+
+def _best(candidates: list[float], gain: Any) -> float:
+    return max(candidates, key=gain)
+
+
+def verify_report(rows: list[dict[str, Any]], name: str) -> None:
+    if not rows:
+        return
+    cal = [r for r in rows if r["split"] == "calibration"]
+    held = [r for r in rows if r["split"] == "heldout"]
+    grid = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
+
+    def flagged(r: dict[str, Any], rule: str, t: float) -> bool:
+        before = r["verdict"] != "supported"
+        judged = r["p_states"] < t
+        return {
+            "before": before,
+            "judge": judged,
+            "or": before or judged,
+            "and": before and judged,
+        }[rule]
+
+    def rates(rs: list[dict[str, Any]], rule: str, t: float) -> tuple[float, float]:
+        bad = [r for r in rs if r["kind"] in DISTORTIONS]
+        good = [r for r in rs if r["kind"] in FAITHFUL]
+        caught = np.mean([flagged(r, rule, t) for r in bad]) if bad else float("nan")
+        wrong = np.mean([flagged(r, rule, t) for r in good]) if good else float("nan")
+        return float(caught), float(wrong)
+
+    print(f"\n### verification, {name}: {len(cal)} calibration, {len(held)} held-out claims")
+    chosen = {}
+    for rule in ("judge", "or", "and"):
+        chosen[rule] = _best(grid, lambda t, rule=rule: (lambda c, w: c - w)(*rates(cal, rule, t)))
+    labels = [not r["supported"] for r in held if r["kind"] in DISTORTIONS + FAITHFUL]
+    p = [1 - r["p_states"] for r in held if r["kind"] in DISTORTIONS + FAITHFUL]
+    print(f"judge alone AUROC (distortion vs faithful, held out): {_auroc(p, labels):.3f}")
+    print("| rule | t (calibration) | distortions caught | faithful + cross-lingual flagged |")
+    print("|---|---:|---:|---:|")
+    for rule, t in [("before", 0.0), *chosen.items()]:
+        c, w = rates(held, rule, t)
+        print(f"| {rule} | {t:.2f} | {c:.3f} | {w:.3f} |")
+    t_or, t_and = chosen["or"], chosen["and"]
+    print("| kind | n | flagged before | with judge (or) | with judge (and) | mean P(yes) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for kind in sorted({r["kind"] for r in held}):
+        rs = [r for r in held if r["kind"] == kind]
+        print(
+            f"| {kind} | {len(rs)} | {np.mean([flagged(r, 'before', 0) for r in rs]):.2f} | "
+            f"{np.mean([flagged(r, 'or', t_or) for r in rs]):.2f} | "
+            f"{np.mean([flagged(r, 'and', t_and) for r in rs]):.2f} | "
+            f"{np.mean([r['p_states'] for r in rs]):.2f} |"
+        )
+    # Relevance: "not an answer" on the labelled kinds.
+    rel_cal = [r for r in cal if "p_answers" in r]
+    rel = [r for r in held if "p_answers" in r]
+
+    def not_answer(r: dict[str, Any], t: float | None) -> bool:
+        return (not r["addresses"]) or (t is not None and r["p_answers"] < t)
+
+    def rel_gain(rs: list[dict[str, Any]], t: float | None) -> tuple[float, float]:
+        irr = [not_answer(r, t) for r in rs if not r["answers"]]
+        ok = [not_answer(r, t) for r in rs if r["answers"]]
+        return float(np.mean(irr)) if irr else float("nan"), float(np.mean(ok)) if ok else float(
+            "nan"
+        )
+
+    if rel:
+        t_rel = _best(grid, lambda t: (lambda c, w: c - w)(*rel_gain(rel_cal, t)))
+        for label, t in (("before", None), (f"with judge, t {t_rel:.2f}", t_rel)):
+            c, w = rel_gain(rel, t)
+            print(f"not an answer {label}: irrelevant caught {c:.3f}, answers judged not {w:.3f}")
+        irr = [r["p_answers"] for r in rel]
+        print(f"P(answers) AUROC held out: {_auroc(irr, [bool(r['answers']) for r in rel]):.3f}")
+    seconds = [r["s_states"] for r in rows] + [r["s_answers"] for r in rows if "s_answers" in r]
+    print("seconds a judgement:", _seconds(seconds, [r["load"] for r in rows]))
+    fresh = [r["fresh_states"] for r in rows]
+    print(f"fresh prompt tokens (states): {np.median(fresh):.0f} median, {np.max(fresh)} max")
+    for r in rows:
+        if r["origin"] == "seed":
+            print(
+                f"seed {r['kind']}: verdict {r['verdict']}, P(yes) {r['p_states']:.2f}: {r['claim']}"
+            )
+
+
+def answerability_report(rows: list[dict[str, Any]], name: str) -> None:
+    if not rows:
+        return
+    grid = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
+
+    def declined(r: dict[str, Any], t: float | None) -> bool:
+        return not r["accepted"] or (t is not None and r["p"] < t)
+
+    def figures(rs: list[dict[str, Any]], t: float | None) -> tuple[float, float]:
+        fr = [declined(r, t) for r in rs if r["answerable"]]
+        rr = [declined(r, t) for r in rs if not r["answerable"]]
+        return float(np.mean(fr)) if fr else float("nan"), float(np.mean(rr)) if rr else float(
+            "nan"
+        )
+
+    train = [r for r in rows if r["split"] == "train"]
+    # Refusals gained minus false refusals added, on the training sample of every data set.
+    t = _best(grid, lambda t: (lambda fr, rr: rr - fr)(*figures(train, t)))
+    print(
+        f"\n### answerability, {name}: threshold on P(yes) {t:.2f} (training sample, {len(train)})"
+    )
+    print(
+        "| data | split | n | unanswerable | judged | AUROC before | after | false refusals "
+        "before | after | refusal recall before | after |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for dataset in sorted({r["dataset"] for r in rows}):
+        for split in ("test", "dev"):
+            rs = [r for r in rows if r["dataset"] == dataset and r["split"] == split]
+            if not rs:
+                continue
+            labels = [bool(r["answerable"]) for r in rs]
+            before = [r["score"] for r in rs]
+            after = [(1 + r["p"]) if r["accepted"] else r["score"] for r in rs]
+            fr0, rr0 = figures(rs, None)
+            fr1, rr1 = figures(rs, t)
+            print(
+                f"| {dataset} | {split} | {len(rs)} | {labels.count(False)} | "
+                f"{sum(r['accepted'] for r in rs)} | {_auroc(before, labels):.3f} | "
+                f"{_auroc(after, labels):.3f} | {fr0:.3f} | {fr1:.3f} | {rr0:.3f} | {rr1:.3f} |"
+            )
+    judged = [r for r in rows if "p" in r]
+    print(
+        "seconds a question judged:",
+        _seconds([r["s"] for r in judged], [r["load"] for r in judged]),
+    )
+    print(f"fresh prompt tokens: {np.median([r['fresh'] for r in judged]):.0f} median")
+
+
+def report(out: Path) -> None:
+    for model in ("0.5b", "1.5b"):
+        verify_report(_rows(out / f"verify-{model}.jsonl"), model)
+        answerability_report(_rows(out / f"answerability-{model}.jsonl"), model)
