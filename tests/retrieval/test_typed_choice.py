@@ -3,14 +3,17 @@ close sentence gives the number (hand-made evidence, then small corpora of our o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from rag.answer_type import AnswerType, mentions
 from rag.decline import describe
-from rag.generation.base import Evidence
+from rag.generation.base import Evidence, GenerationRequest
 from rag.pipeline import Assistant
 from rag.retrieval.typed_choice import CHOICE_MARGIN, missing_type, prefer_typed
 from rag.settings import Settings
+from rag.types import Answer
 
 
 def _sentence(text: str, score: float, kind: str = "text") -> Evidence:
@@ -124,3 +127,31 @@ def test_a_number_question_over_documents_without_numbers_is_declined_and_says_s
     assert decline.expected == "number" and not decline.type_found
     assert line in describe(decline, language)
     assert decline.closest and decline.closest[0].source == "tarn.txt"
+
+
+class _ScriptedLLM:
+    """An LLM stand-in that would answer with the closest sentence; records that it was asked."""
+
+    name = "scripted"
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def generate(self, request: GenerationRequest) -> Iterator[str]:
+        self.asked += 1
+        yield "Les villages des gorges vivent du tourisme et de la pêche [1]."
+
+
+def test_with_an_llm_the_number_question_is_declined_before_any_quote_or_draft(
+    plateaus: Assistant,
+) -> None:
+    assistant = Assistant(plateaus.settings, embedder=plateaus.embedder)
+    llm = _ScriptedLLM()
+    assistant.drafter._generator = llm
+    shown: list[Answer] = []
+    answer = assistant.ask(
+        "Combien d'habitants vivent dans les gorges du Tarn ?", on_quoted=shown.append
+    )
+    assert not answer.answerable and answer.decline is not None
+    assert answer.decline.expected == "number" and not answer.decline.type_found
+    assert shown == [] and llm.asked == 0  # no non-answer quoted first, no draft written
