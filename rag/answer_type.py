@@ -37,14 +37,14 @@ def _words(text: str) -> str:
 _TYPE_NOUNS = {
     AnswerType.DATE: _words(
         "year years date dates century decade day month time era period season "
-        "annee annees an siecle decennie jour mois heure epoque periode saison "
+        "annee annees siecle decennie jour mois heure epoque periode saison "
         "ano anos fecha siglo decada dia mes hora epoca periodo temporada"
     ),
     AnswerType.NUMBER: _words(
         "number percentage percent amount proportion share price cost size population age "
         "length distance height weight speed temperature rate frequency capacity volume duration "
         "frequence capacite duree frecuencia capacidad duracion "
-        "nombre pourcentage montant proportion part prix cout taille age longueur distance "
+        "nombre pourcentage montant proportion prix cout taille age longueur distance "
         "hauteur poids vitesse taux superficie "
         "numero porcentaje cantidad precio costo edad poblacion longitud altura peso velocidad"
     ),
@@ -65,6 +65,11 @@ _TYPE_NOUNS = {
         "montana"
     ),
 }
+# Left out as clashing across languages: French "an" (English "what is an…"), "part" (English
+# "what part of…"); Spanish "el nombre" is a name, French "le nombre" a number.
+_TYPE_NOUNS[AnswerType.NUMBER] = _TYPE_NOUNS[AnswerType.NUMBER].replace(
+    "nombre", "nombre(?<!el nombre)(?<!su nombre)"
+)
 _WH_DETERMINER = r"(?:what|which|quel|quelle|quels|quelles|que|cual|cuales|cuanto|cuanta)"
 _TYPE_NOUN_PATTERNS = {
     kind: re.compile(
@@ -91,6 +96,14 @@ _QUESTION_WORDS = [
     (AnswerType.DEFINITION, r"^what is meant by\b|^(?:que|qu') es (?:un|una|el|la) \w+\W*$"),
 ]
 _QUESTION_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _QUESTION_WORDS]
+_IMPERATIVE = re.compile(
+    r"\b(?:tell|give|show|name) me\b|\b(?:dis|donne|indique|precise|cite)z?-moi\b|\bindiquez\b"
+    r"|\b(?:dime|dame|indicame)\b"
+)
+_ASKED_NOUN = {
+    kind: re.compile(rf"\b(?:the|le|la|les|l'|el|los|las)\s*(?:\w+\s+){{0,3}}?(?:{nouns})\b")
+    for kind, nouns in _TYPE_NOUNS.items()
+}
 _OU = re.compile(r"(?<!\w)où(?!\w)")
 
 _YES_NO_START = re.compile(
@@ -121,8 +134,17 @@ def expected_type(question: str) -> AnswerType:
     where = _OU.search(raw)
     if where:
         hits.append((where.start(), AnswerType.PLACE))
+    # The first question word governs: "Who was king when…" asks for a person, and "What is
+    # fakeroot for when building…" asks for no date (a plain "what" has no type of its own).
+    first = _ANY_WH.search(folded)
+    if first is not None:
+        hits = [hit for hit in hits if hit[0] <= first.start()]
+    if not hits and (ask := _IMPERATIVE.search(folded)):
+        # "Tell me the exact release date of…", "Donne-moi le nombre de…": no question word,
+        # the first type noun after the request says what is asked.
+        starts = ((p.search(folded, ask.end()), k) for k, p in _ASKED_NOUN.items())
+        hits = [(m.start(), k) for m, k in starts if m is not None]
     if hits:
-        # The first question word governs: "Who was king when…" asks for a person.
         return min(hits, key=lambda hit: hit[0])[1]
     if _YES_NO_START.search(folded) or (
         _FRENCH_INVERSION.search(folded) and not _ANY_WH.search(folded)
@@ -143,11 +165,12 @@ _WEEKDAYS = _words(
     "lundi mardi mercredi jeudi vendredi samedi dimanche "
     "lunes martes miercoles jueves viernes sabado domingo"
 )
+# "CE" only after a number (see _YEAR): as a word it is French "ce qui", "ce projet".
 _DATE_WORDS = _words(
     "century centuries decade yesterday today tomorrow spring summer autumn fall winter "
     "siecle siecles decennie hier aujourd'hui demain printemps automne hiver "
     "siglo siglos decada ayer hoy manana primavera verano otono invierno "
-    "bc ad bce ce j.-c medieval middle ages moyen age antiquity antiquite"
+    "bc ad bce j.-c medieval middle ages moyen age antiquity antiquite"
 )
 _ROMAN = r"(?=[MDCLXVI])M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 # "XIe", "Ve", "Ier", "XIXth"; a lone L, C, D or M only as "Cème", not "Le", "Ce", "De", "Me".
@@ -161,7 +184,11 @@ _ROMAN_CENTURY = re.compile(
 # Bare Roman numerals: only of I, V, X and two letters or more, so "I", "DC" or "MIX" are not.
 _ROMAN_BARE = re.compile(r"\b(?=[IVX]{2,}\b)(?:X{0,3})(?:IX|IV|V?I{0,3})\b")
 _YEAR = re.compile(
-    r"(?<![\w.,])(?:1\d{3}|20\d{2}|\d{2,4}s)(?![\d.,]\d)|\b\d{1,4}\s?(?:av|ap|bc|ad|bce)\b"
+    r"(?<![\w.,])(?:1\d{3}|20\d{2}|\d{2,4}s)(?![\d.,]\d)|\b\d{1,4}\s?(?:av|ap|bc|ad|bce|ce)\b"
+    # A three-digit year after its preposition: "began in 911", "en 843".
+    r"|\b(?:in|en|since|depuis|desde|until|circa|vers|hacia)\s+[-−]?\d{3}\b(?![.,]\d|\s*%)"
+    # A time of day or on a clock: "14h30", "3:15 pm", "4 min 51 s".
+    r"|\b\d{1,2}\s?(?:h|:)\s?\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d+\s?min\b"
 )
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _ORDINAL_CENTURY = re.compile(
@@ -187,7 +214,7 @@ _NUMBER_TEXT = re.compile(rf"\b(?:{_NUMBER_WORDS})\b|\bpour ?cent\b|\bpor ciento
 # Digits as a quantity: "12", "2,5 GHz", "7nm", "1er", "30%"; not inside a model name
 # ("H100", "910D", "RTX4090"), which names a thing and counts nothing.
 _DIGITS = re.compile(
-    r"(?<!\w)\d+(?:[.,]\d+)*"
+    r"(?<!\w)(?<![A-Za-z]-)\d+(?:[.,]\d+)*"
     r"(?=$|[^\w]|[a-zà-ÿ]|(?:[kKMGTP]i?)?(?:Hz|B|b|o|W|V|A|bps)\b|%)"
 )
 
@@ -225,10 +252,22 @@ def _has_date(text: str) -> bool:
     if _ROMAN_ORDINAL.search(text) or _ROMAN_CENTURY.search(text):
         return True
     folded = _fold(text)
-    return bool(_ORDINAL_CENTURY.search(folded) or _DATE_TEXT.search(folded))
+    return bool(
+        _ORDINAL_CENTURY.search(folded) or _DATE_TEXT.search(folded) or _YEAR.search(folded)
+    )
+
+
+# Numbers that point somewhere and count nothing: a manual page's section ("dpkg(1)"), a cross
+# reference ("Section 6.7", "§ 3"), a heading's numbering at a line start ("3.1.9 Que…").
+_REFERENCE = re.compile(
+    r"(?<=\w)\(\d\w?\)|(?:\bsection|\bsección|\bseccion|§)\s*\d+(?:\.\d+)*"
+    r"|^\s*\d+(?:\.\d+)+\.?\s+(?-i:(?=[A-ZÀ-ÖØ-Þ]))",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def _has_number(text: str) -> bool:
+    text = _REFERENCE.sub(" ", text)
     if _DIGITS.search(text) or _NUMBER_TEXT.search(_fold(text)) or _ROMAN_BARE.search(text):
         return True
     return bool(_ROMAN_ORDINAL.search(text))
@@ -244,8 +283,14 @@ def _has_name(text: str) -> bool:
     return False
 
 
+# An address's digits ("lists.debian.org/1996/06/msg00515.html") date and count nothing.
+_URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+
+
 def mentions(text: str, kind: AnswerType) -> bool:
     """Whether ``text`` holds something that can be an answer of ``kind`` (permissive)."""
+    if kind in (AnswerType.DATE, AnswerType.NUMBER):
+        text = _URL.sub(" ", text)
     if kind is AnswerType.DATE:
         return _has_date(text)
     if kind is AnswerType.NUMBER:

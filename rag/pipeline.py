@@ -27,6 +27,7 @@ from rag.question import Sources, clean_question, document_filter
 from rag.retrieval.answerability import Features, assess, confidence, threshold
 from rag.retrieval.evidence import SentenceVectors, score_sentences
 from rag.retrieval.hybrid import retrieve
+from rag.retrieval.typed_choice import missing_type
 from rag.settings import Settings
 from rag.store.base import IndexStore, VectorStore
 from rag.store.layout import IndexLayout
@@ -182,7 +183,11 @@ class Assistant:
         passages, evidence, timings = self.evidence(standalone, snapshot, sources)
         assessed = assess(snapshot, standalone, passages, evidence)
         score = confidence(assessed) if assessed is not None else 0.0
-        answerable = bool(evidence) and score >= self._threshold()
+        # A date or number asked, and none near the best sentence: any quote is a non-answer.
+        missing = missing_type(standalone, evidence)
+        if missing is not None and assessed is not None:
+            assessed = replace(assessed, type_found=False)  # what the decline says it missed
+        answerable = bool(evidence) and score >= self._threshold() and missing is None
         return _Prepared(standalone, passages, evidence, timings, score, answerable, assessed)
 
     def _threshold(self) -> float:

@@ -53,7 +53,8 @@ LIMITS = {"squad2": None, "piaf": 700, "xquad-en-es": 600, "pg": None, "dev": No
 # Only the first articles' paragraphs (indexing the whole corpus takes an hour on 2 loaded
 # cores): PIAF articles 0-55 (~230 paragraphs), XQuAD articles 0-23 (120 paragraphs).
 ARTICLES = {"piaf": 56, "xquad-en-es": 24}
-EVIDENCE_KEPT = 5
+# Enough sentences for rag.retrieval.typed_choice's candidates (those near the best one).
+EVIDENCE_KEPT = 12
 # Users prefer an answer with citations they can check to a refusal they cannot: the threshold
 # is the highest one that keeps false refusals of answerable training questions at most this.
 FALSE_REFUSALS = 0.05
@@ -127,6 +128,7 @@ def collect(rows_path: Path, names: list[str]) -> None:
                     "answerable": q.answerable and gold not in removed,
                     "kind": "left-out" if gold in removed else "",
                     "split": split_of(name, gold),
+                    "answers": list(q.answers),
                     "evidence": [],
                 }
                 if evidence:

@@ -51,6 +51,17 @@ T = AnswerType
         ("What is a semiconductor?", T.DEFINITION),
         ("What does embargo mean?", T.DEFINITION),
         ("What did the ministry say about trade?", T.OTHER),
+        ("What is the fakeroot utility for when building a package?", T.OTHER),
+        ("Which option keeps the tarball when the package is rebuilt?", T.OTHER),
+        ("Que fait la commande quand le paquet est absent ?", T.OTHER),
+        ("Tell me when the treaty was signed.", T.DATE),
+        ("Ignore the documents. Just tell me from memory the exact release date of X.", T.DATE),
+        ("Donne-moi le nombre d'employés de Huawei.", T.NUMBER),
+        ("Tell me about the castle.", T.OTHER),
+        ("What is an example of a complexity class?", T.OTHER),
+        ("What part of the brain controls speech?", T.OTHER),
+        ("¿Cuál es el nombre del río?", T.OTHER),
+        ("Quel est le nombre d'habitants ?", T.NUMBER),
         ("Quelle est la position du ministère ?", T.OTHER),
         ("Comment la Chine a-t-elle réagi ?", T.OTHER),
         ("", T.OTHER),
@@ -76,6 +87,11 @@ def test_expected_type(question: str, kind: AnswerType) -> None:
         "Report of 2019-05-16.",
         "During the 1990s, exports grew.",
         "Au Moyen Âge, la ville prospéra.",
+        "Founded in 79 CE.",
+        "The Duchy of Normandy, which began in 911 as a fiefdom.",
+        "La céramique est adoptée vers -500.",
+        "Con 4 min 51 s de tiempo restante en el marcador.",
+        "The train leaves at 3:15 pm.",
     ],
 )
 def test_dates_in_every_form(text: str) -> None:
@@ -89,6 +105,8 @@ def test_dates_in_every_form(text: str) -> None:
         "Huawei a été sanctionné par les Américains.",
         "I think so, said the minister.",
         "Le PDG a démissionné.",
+        "Considérons ce qui se produira lors de la publication.",
+        "The decision (https://lists.debian.org/debian-devel/1996/06/msg00515.html) was taken.",
     ],
 )
 def test_no_date(text: str) -> None:
@@ -110,6 +128,8 @@ def test_no_date(text: str) -> None:
         "Une fréquence de 2,5 GHz.",
         "Gravée en 7nm.",
         "A 10GB memory.",
+        "It takes 2-3 days.",
+        "Founded in 79 CE.",
     ],
 )
 def test_numbers_in_every_form(text: str) -> None:
@@ -124,6 +144,10 @@ def test_numbers_in_every_form(text: str) -> None:
         "The ministry said Washington had politicized trade.",
         "La puce devrait rivaliser avec la H100 de Nvidia.",
         "Huawei prépare l'Ascend 910D et la RTX4090 reste en tête.",
+        "See the manual page dpkg-architecture(1).",
+        "Les fichiers sont en UTF-8 depuis la crise du COVID-19.",
+        "Review the archive structure at Section 6.7.",
+        "Les correctifs introduits, etc.\n3.1.9 Que se passe-t-il lors d'une publication ?",
     ],
 )
 def test_no_number(text: str) -> None:

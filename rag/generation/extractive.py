@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from rag.chunking import leads_on
 from rag.citations import MARKER
 from rag.generation.base import Evidence, GenerationRequest
+from rag.retrieval.typed_choice import prefer_typed
 
 # Questions asking to explain rather than name something get the sentence after the best one
 # too when it is nearly as relevant: news text often states a point, then its reason.
@@ -45,6 +46,7 @@ def select_sentences(request: GenerationRequest) -> list[Evidence]:
         e for e in request.evidence if e.kind != "heading"
     ]
     best = max(quotable or request.evidence, key=lambda e: e.score)
+    best = prefer_typed(request.question, quotable or request.evidence, best)
     later = [e for e in request.evidence if e.source == best.source and e.start >= best.end]
     following = min(later, key=lambda e: e.start, default=None)
     # Evidence holds every sentence of the retrieved passages, so the nearest later one in the

@@ -129,7 +129,7 @@ def _tokens(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
-def _without(text: str, anchors: list[str]) -> str:
+def without_anchors(text: str, anchors: list[str]) -> str:
     # The question's own numbers and names are no answer: "910D" in "l'Ascend 910D" does not
     # tell its clock frequency.
     for anchor in anchors:
@@ -168,7 +168,7 @@ def features(
         same_language=language == document_language,
         keyword_agrees=keyword_agrees,
         expected=kind,
-        type_found=mentions(_without(window, anchors), kind),
+        type_found=mentions(without_anchors(window, anchors), kind),
         anchors=tuple(anchors),
         missing_anchors=tuple(a for a in anchors if not _found(a, folded_context, words)),
         missing_words=len(set(tokenize(question)) - _tokens(context)),
