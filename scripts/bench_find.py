@@ -312,7 +312,7 @@ def distribution(runs: list[tuple[Query, Candidates]], thresholds: Thresholds) -
         fuzzy = [max((m.score for m in c.matches if m.kind == "fuzzy"), default=0.0) for c in rows]
         firsts = [c.semantic[0][0].features for c in rows]
         probability = [
-            max(thresholds.semantic.probability(span.features) for span in c.semantic[0])
+            max(thresholds.semantic.probability(span.features.vector()) for span in c.semantic[0])
             for c in rows
         ]
         columns = (

@@ -134,7 +134,6 @@ def collect(rows_path: Path, per_dataset: int, names: list[str]) -> None:
     from rag.eval.datasets import load_dataset
     from rag.eval.embedding_cache import CachedEmbedder, EmbeddingCache
     from rag.eval.systems import build_workspace
-    from rag.retrieval import answerability as ans
     from rag.settings import Settings
 
     embedder = CachedEmbedder(EmbeddingCache(cal.CACHE / "embeddings"))
@@ -163,31 +162,7 @@ def collect(rows_path: Path, per_dataset: int, names: list[str]) -> None:
             assistant = build_workspace(corpus, Settings(), cal.CACHE, embedder).assistant
             snapshot = assistant.snapshot()
             for q in picked:
-                passages, evidence, _ = assistant.evidence(q.question, snapshot)
-                gold = q.gold_sources[0] if q.gold_sources else ""
-                row: dict[str, Any] = {
-                    "dataset": name,
-                    "id": q.id,
-                    "question": q.question,
-                    "answerable": q.answerable and gold not in removed,
-                    "kind": "left-out" if gold in removed else "",
-                    "split": cal.split_of(name, gold),
-                    "evidence": [],
-                }
-                if evidence:
-                    chunk = passages[evidence[0].passage_number - 1].chunk
-                    document = snapshot.documents[chunk.doc_id]
-                    row |= {
-                        "language": document.language,
-                        "context": document.text,
-                        "keyword_agrees": ans.keyword_agrees(
-                            snapshot.keyword_index, snapshot.chunk_order, q.question, chunk.chunk_id
-                        ),
-                        "evidence": [
-                            [e.passage_number, e.source, e.start, e.end, e.text, e.score]
-                            for e in evidence[: cal.EVIDENCE_KEPT]
-                        ],
-                    }
+                row = cal.evidence_row(assistant, snapshot, name, q, removed)
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 out.flush()
             print(f"{name}: {len(picked)} questions", file=sys.stderr, flush=True)

@@ -94,6 +94,39 @@ def _questions(dataset: EvalDataset) -> tuple[EvalQuestion, ...]:
     return dataset.questions if limit is None else sample_questions(dataset.questions, limit)
 
 
+def evidence_row(
+    assistant: Any, snapshot: Any, name: str, q: EvalQuestion, removed: set[str]
+) -> dict[str, Any]:
+    """One question's retrieval and evidence as `fit` (and scripts/bench_llm_judge.py) read it."""
+    passages, evidence, _ = assistant.evidence(q.question, snapshot)
+    gold = q.gold_sources[0] if q.gold_sources else ""
+    row: dict[str, Any] = {
+        "dataset": name,
+        "id": q.id,
+        "question": q.question,
+        "answerable": q.answerable and gold not in removed,
+        "kind": "left-out" if gold in removed else "",
+        "split": split_of(name, gold),
+        "answers": list(q.answers),
+        "evidence": [],
+    }
+    if evidence:
+        chunk = passages[evidence[0].passage_number - 1].chunk
+        document = snapshot.documents[chunk.doc_id]
+        row |= {
+            "language": document.language,
+            "context": document.text,
+            "keyword_agrees": ans.keyword_agrees(
+                snapshot.keyword_index, snapshot.chunk_order, q.question, chunk.chunk_id
+            ),
+            "evidence": [
+                [e.passage_number, e.source, e.start, e.end, e.text, e.score]
+                for e in evidence[:EVIDENCE_KEPT]
+            ],
+        }
+    return row
+
+
 def collect(rows_path: Path, names: list[str]) -> None:
     from dataclasses import replace
 
@@ -119,32 +152,7 @@ def collect(rows_path: Path, names: list[str]) -> None:
             # Queries embedded in batches up front: 2-3x faster than one by one on 2 cores.
             embedder.cache.embed([q.question for q in questions], "query", embed_queries)
             for n, q in enumerate(questions):
-                passages, evidence, _ = assistant.evidence(q.question, snapshot)
-                gold = q.gold_sources[0] if q.gold_sources else ""
-                row: dict[str, Any] = {
-                    "dataset": name,
-                    "id": q.id,
-                    "question": q.question,
-                    "answerable": q.answerable and gold not in removed,
-                    "kind": "left-out" if gold in removed else "",
-                    "split": split_of(name, gold),
-                    "answers": list(q.answers),
-                    "evidence": [],
-                }
-                if evidence:
-                    chunk = passages[evidence[0].passage_number - 1].chunk
-                    document = snapshot.documents[chunk.doc_id]
-                    row |= {
-                        "language": document.language,
-                        "context": document.text,
-                        "keyword_agrees": ans.keyword_agrees(
-                            snapshot.keyword_index, snapshot.chunk_order, q.question, chunk.chunk_id
-                        ),
-                        "evidence": [
-                            [e.passage_number, e.source, e.start, e.end, e.text, e.score]
-                            for e in evidence[:EVIDENCE_KEPT]
-                        ],
-                    }
+                row = evidence_row(assistant, snapshot, name, q, removed)
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 if n % 100 == 0:
                     print(f"{name}: {n}/{len(questions)}", file=sys.stderr, flush=True)

@@ -7,11 +7,11 @@ file says which.
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from rag.logistic import Logistic
 
 MODEL_FILE = Path(__file__).with_name("find_model.json")
 
@@ -61,22 +61,9 @@ class SpanFeatures:
         }
 
 
-@dataclass(frozen=True)
-class FindModel:
-    weights: dict[str, float]
-    bias: float
-    threshold: float
-
-    @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> FindModel:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(dict(data["weights"]), float(data["bias"]), float(data["threshold"]))
-
-    def probability(self, features: SpanFeatures) -> float:
-        z = self.bias + sum(self.weights[k] * v for k, v in features.vector().items())
-        return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, z))))
+FindModel = Logistic  # over SpanFeatures.vector()
 
 
 @lru_cache(maxsize=1)
 def shipped_model() -> FindModel:
-    return FindModel.load()
+    return FindModel.load(MODEL_FILE)

@@ -29,7 +29,7 @@ class Thresholds:
 
     def semantic_score(self, match: Match, features: SpanFeatures) -> Match:
         """The match scored by the model's probability that the query means it."""
-        return replace(match, score=self.semantic.probability(features))
+        return replace(match, score=self.semantic.probability(features.vector()))
 
     def accepts(self, match: Match, unmatched: int = 0) -> bool:
         """For a semantic match, ``match.score`` is the model's probability; ``unmatched``

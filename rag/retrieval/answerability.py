@@ -6,8 +6,6 @@ scripts/calibrate_answerability.py on the training splits of public sets; the fi
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +14,7 @@ from pathlib import Path
 from rag.answer_type import AnswerType, expected_type, mentions
 from rag.generation.base import Evidence
 from rag.ingest.language import detect_question_language
+from rag.logistic import Logistic
 from rag.retrieval.evidence import lexical_overlap
 from rag.retrieval.lexical import STOPWORDS, BM25Index, fold, tokenize
 from rag.store.snapshot import IndexSnapshot
@@ -206,23 +205,12 @@ def _names_all_missing(f: Features) -> bool:
     return bool(names) and all(a in f.missing_anchors for a in names)
 
 
-@dataclass(frozen=True)
-class Model:
-    """A logistic regression over ``feature_vector`` and the threshold to answer at."""
-
-    weights: dict[str, float]
-    bias: float
-    threshold: float
-
-    @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> Model:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(dict(data["weights"]), float(data["bias"]), float(data["threshold"]))
+class Model(Logistic):
+    """The logistic over ``feature_vector``, with the rules that stay on top of it."""
 
     def score(self, f: Features) -> float:
         x = feature_vector(f)
-        z = self.bias + sum(w * x[name] for name, w in self.weights.items())
-        score = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        score = self.probability(x)
         # A number of the question that the document never writes, in any format, is a
         # different question ("sales in 2024" over a text that stops in 2023): the logistic
         # averages it with answerable questions whose number is elsewhere in the corpus, so
@@ -236,7 +224,7 @@ class Model:
 
 @lru_cache(maxsize=1)
 def model() -> Model:
-    return Model.load()
+    return Model.load(MODEL_FILE)
 
 
 def confidence(f: Features) -> float:

@@ -55,7 +55,7 @@ def test_the_model_file_states_its_split_and_scores_monotonically() -> None:
     data = json.loads(ans.MODEL_FILE.read_text(encoding="utf-8"))
     assert "split" in data and "operating_point" in data
     assert set(data["weights"]) <= set(ans.feature_vector(ans.features("q?", [], "en", "")))
-    model = ans.Model.load()
+    model = ans.Model.load(ans.MODEL_FILE)
     text = "The chip was released in 2019."
     low = ans.features("When was it released?", _evidence(text, score=0.70), "en", text)
     high = ans.features("When was it released?", _evidence(text, score=0.92), "en", text)
