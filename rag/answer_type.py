@@ -81,7 +81,8 @@ _TYPE_NOUN_PATTERNS = {
 
 # Question words, matched on folded text ("où" keeps its accent: folded it is "ou", "or").
 _QUESTION_WORDS = [
-    (AnswerType.NUMBER, r"\bhow (?:many|much|long|old|far|tall|big|large|often|high|deep)\b"),
+    # "How often" is left out: its answer is as often words ("every quarter", "chaque lundi").
+    (AnswerType.NUMBER, r"\bhow (?:many|much|long|old|far|tall|big|large|high|deep)\b"),
     (AnswerType.NUMBER, r"\bcombien\b|\bquel age\b|\bcuant[oa]s?\b"),
     (AnswerType.DATE, r"\bwhen\b|\bquand\b|\bcuando\b|\bsince when\b|\bdepuis quand\b"),
     (AnswerType.DATE, r"\ba quelle (?:date|epoque|periode|heure)\b"),
@@ -96,6 +97,11 @@ _QUESTION_WORDS = [
     (AnswerType.DEFINITION, r"^what is meant by\b|^(?:que|qu') es (?:un|una|el|la) \w+\W*$"),
 ]
 _QUESTION_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _QUESTION_WORDS]
+# How often something happens is answered as often in words ("every quarter", "chaque lundi")
+# as in numbers; a frequency as a quantity ("the clock frequency of…") stays a number.
+_HOW_OFTEN = re.compile(
+    r"\bhow (?:often|frequently)\b|\ba quelle frequence\b|\bcon que frecuencia\b"
+)
 _IMPERATIVE = re.compile(
     r"\b(?:tell|give|show|name) me\b|\b(?:dis|donne|indique|precise|cite)z?-moi\b|\bindiquez\b"
     r"|\b(?:dime|dame|indicame)\b"
@@ -122,6 +128,8 @@ def expected_type(question: str) -> AnswerType:
     """The kind of answer ``question`` asks for; OTHER when its wording does not say."""
     raw = question.strip().lstrip("¿¡").lower()
     folded = _fold(raw)
+    if _HOW_OFTEN.search(folded):
+        return AnswerType.OTHER
     hits: list[tuple[int, AnswerType]] = []
     for kind, pattern in _QUESTION_PATTERNS:
         match = pattern.search(folded)
@@ -170,7 +178,9 @@ _DATE_WORDS = _words(
     "century centuries decade yesterday today tomorrow spring summer autumn fall winter "
     "siecle siecles decennie hier aujourd'hui demain printemps automne hiver "
     "siglo siglos decada ayer hoy manana primavera verano otono invierno "
-    "bc ad bce j.-c medieval middle ages moyen age antiquity antiquite"
+    "bc ad bce j.-c medieval middle ages moyen age antiquity antiquite "
+    # A time of day in words: "at nine o'clock", "à midi".
+    "o'clock noon midnight midi minuit mediodia medianoche"
 )
 _ROMAN = r"(?=[MDCLXVI])M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 # "XIe", "Ve", "Ier", "XIXth"; a lone L, C, D or M only as "Cème", not "Le", "Ce", "De", "Me".

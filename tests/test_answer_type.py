@@ -27,6 +27,10 @@ T = AnswerType
         ("Quel est le pourcentage des exportations ?", T.NUMBER),
         ("Quelle est la fréquence d'horloge de l'Ascend 910D ?", T.NUMBER),
         ("What is the clock frequency of the chip?", T.NUMBER),
+        # How often: "chaque trimestre", "every Monday" answer it as well as "twice a year".
+        ("À quelle fréquence le stock de Lyon est-il vérifié ?", T.OTHER),
+        ("How often is the stock checked?", T.OTHER),
+        ("¿Con qué frecuencia se reúne el consejo?", T.OTHER),
         ("Who wrote the report?", T.PERSON),
         ("Qui a fondé Huawei ?", T.PERSON),
         ("Par qui le château a-t-il été construit ?", T.PERSON),
@@ -92,6 +96,8 @@ def test_expected_type(question: str, kind: AnswerType) -> None:
         "La céramique est adoptée vers -500.",
         "Con 4 min 51 s de tiempo restante en el marcador.",
         "The train leaves at 3:15 pm.",
+        "The museum opens at nine o’clock.",
+        "Le guichet ferme à midi.",
     ],
 )
 def test_dates_in_every_form(text: str) -> None:

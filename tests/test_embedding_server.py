@@ -106,8 +106,9 @@ def test_server_going_down_mid_run_resumes_on_the_next_run(tmp_path: Path):
     server = start_embeddings_server(port)
     client = OpenAIEmbedder(f"http://127.0.0.1:{port}", batch_size=4)
     try:
-        # Two calls a commit (chunks, then sentences): the server dies in the third commit.
-        indexer = Indexer(settings, _KillServerAfter(client, server, calls=4), commit_every=3)
+        # One call a commit (its sentences; chunk vectors are pooled from them): the server
+        # dies in the third commit.
+        indexer = Indexer(settings, _KillServerAfter(client, server, calls=2), commit_every=3)
         with pytest.raises(EmbeddingUnavailable, match=f"127.0.0.1:{port}"):
             indexer.run()
         server = start_embeddings_server(port)

