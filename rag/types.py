@@ -163,6 +163,7 @@ class Decline:
     confidence: float
     threshold: float
     closest: tuple[Closest, ...] = ()
+    off_documents: bool = False  # the question asked for an answer not from the documents
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -172,6 +173,7 @@ class Decline:
             "confidence": round(self.confidence, 4),
             "threshold": round(self.threshold, 4),
             "closest": [c.to_json() for c in self.closest],
+            **({"off_documents": True} if self.off_documents else {}),
         }
 
 
