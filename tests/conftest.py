@@ -49,6 +49,26 @@ def seed_assistant(tmp_path_factory, embedder):
     return assistant
 
 
+def indexed_assistant(
+    tmp_path_factory, embedder, name: str, files: dict[str, str | bytes], **settings
+):
+    """An assistant over an index of ``files`` (name -> text or bytes), built in temporary
+    folders named after ``name``: the small corpora of module-scoped fixtures."""
+    from rag.pipeline import Assistant
+    from rag.settings import Settings
+
+    corpus = tmp_path_factory.mktemp(name)
+    for file, content in files.items():
+        if isinstance(content, bytes):
+            (corpus / file).write_bytes(content)
+        else:
+            (corpus / file).write_text(content, encoding="utf-8")
+    index = tmp_path_factory.mktemp(f"{name}-index")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=index, **settings), embedder)
+    assistant.index()
+    return assistant
+
+
 # Real servers on loopback, started and stopped by the tests themselves.
 from tests.llm_servers import llama_cpp_installed, llama_server, small_model  # noqa: E402, F401
 from tests.servers import chroma_url, embeddings_url  # noqa: E402, F401

@@ -7,7 +7,7 @@ import pytest
 
 from rag.cli.commands import _print_answer
 from rag.pipeline import Assistant
-from rag.settings import Settings
+from tests.conftest import indexed_assistant
 from ui.render import answer_html
 
 CASTLES = (
@@ -27,13 +27,8 @@ RIVERS = (
 
 @pytest.fixture(scope="module")
 def castles(tmp_path_factory, embedder) -> Assistant:
-    corpus = tmp_path_factory.mktemp("castles")
-    (corpus / "vitre.txt").write_text(CASTLES, encoding="utf-8")
-    (corpus / "vilaine.txt").write_text(RIVERS, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("castles-index"))
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.index()
-    return assistant
+    documents = {"vitre.txt": CASTLES, "vilaine.txt": RIVERS}
+    return indexed_assistant(tmp_path_factory, embedder, "castles", documents)
 
 
 def test_a_roman_numeral_century_answers_when(castles: Assistant) -> None:

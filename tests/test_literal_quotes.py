@@ -5,14 +5,12 @@ Debian FAQ (shared/eval/real; GPL-2.0+ and verbatim-copying licences)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rag.pipeline import Assistant
 from rag.retrieval import evidence, hybrid
 from rag.retrieval.literals import literal_share, literals
-from rag.settings import Settings
+from tests.conftest import indexed_assistant
 
 CHECKIT = """<html><head><title>Chapitre 7. Contrôle des erreurs du paquet</title></head><body>
 <h2>7.4. Utilisation de lintian</h2>
@@ -50,17 +48,10 @@ dpkg-architecture(1).</p>
 
 @pytest.fixture(scope="module")
 def guide(tmp_path_factory, embedder) -> Assistant:
-    corpus: Path = tmp_path_factory.mktemp("literal-guide")
-    (corpus / "checkit.fr.html").write_text(CHECKIT, encoding="utf-8")
-    (corpus / "update.fr.html").write_text(UPDATE, encoding="utf-8")
-    settings = Settings(
-        corpus_dir=corpus,
-        index_dir=tmp_path_factory.mktemp("literal-index"),
-        generator="extractive",
+    documents = {"checkit.fr.html": CHECKIT, "update.fr.html": UPDATE}
+    return indexed_assistant(
+        tmp_path_factory, embedder, "literal-guide", documents, generator="extractive"
     )
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.index()
-    return assistant
 
 
 def _quoted(assistant: Assistant, question: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from rag.cli import main
 from rag.types import Answer, Citation, Document
+from tests.conftest import indexed_assistant
 from tests.test_ingest import paged_pdf
 from ui.render import sources_html
 from ui.viewer import source_html
@@ -30,24 +31,12 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def paged_assistant(tmp_path_factory, embedder):
-    from rag.pipeline import Assistant
-    from rag.settings import Settings
-
-    corpus = tmp_path_factory.mktemp("paged-corpus")
-    (corpus / "report.pdf").write_bytes(paged_pdf(PAGES))
-    (corpus / "guide.md").write_text(
+    guide = (
         "# Guide\n\nIntro.\n\n## Storage\n\nKeep the cherries cold at four degrees in the "
-        "storage room.\n",
-        encoding="utf-8",
+        "storage room.\n"
     )
-    settings = Settings(
-        corpus_dir=corpus,
-        index_dir=tmp_path_factory.mktemp("paged-index"),
-        generator="extractive",
-    )
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.index()
-    return assistant
+    documents = {"report.pdf": paged_pdf(PAGES), "guide.md": guide}
+    return indexed_assistant(tmp_path_factory, embedder, "paged", documents, generator="extractive")
 
 
 def test_a_citation_into_a_pdf_names_its_page(paged_assistant):

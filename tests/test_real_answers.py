@@ -3,12 +3,10 @@ Maintainers' Guide (shared/eval/real; GPL-2.0+ and verbatim-copying licences), a
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rag.pipeline import Assistant
-from rag.settings import Settings
+from tests.conftest import indexed_assistant
 
 # FAQ chapter 7 as its HTML edition has it: question headings over their answers.
 FAQ = """<html><head><title>La FAQ Debian</title></head><body>
@@ -46,13 +44,8 @@ http://sf.net/gentoo/gentoo-(.+)\\.tar\\.gz debian uupdate
 
 @pytest.fixture(scope="module")
 def manuals(tmp_path_factory, embedder) -> Assistant:
-    corpus: Path = tmp_path_factory.mktemp("manuals")
-    (corpus / "faq.fr.html").write_text(FAQ, encoding="utf-8")
-    (corpus / "guide.fr.html").write_text(GUIDE, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("manuals-index"))
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.index()
-    return assistant
+    documents = {"faq.fr.html": FAQ, "guide.fr.html": GUIDE}
+    return indexed_assistant(tmp_path_factory, embedder, "manuals", documents)
 
 
 def _quotes(assistant: Assistant, question: str) -> list[str]:

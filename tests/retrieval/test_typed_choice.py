@@ -12,8 +12,8 @@ from rag.decline import describe
 from rag.generation.base import Evidence, GenerationRequest
 from rag.pipeline import Assistant
 from rag.retrieval.typed_choice import CHOICE_MARGIN, missing_type, prefer_typed
-from rag.settings import Settings
 from rag.types import Answer
+from tests.conftest import indexed_assistant
 
 
 def _sentence(text: str, score: float, kind: str = "text") -> Evidence:
@@ -66,25 +66,15 @@ CAUSSES = (
 )
 
 
-def _assistant(tmp_path_factory, embedder, name: str, documents: dict[str, str]) -> Assistant:
-    corpus = tmp_path_factory.mktemp(name)
-    for file, text in documents.items():
-        (corpus / file).write_text(text, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp(f"{name}-index"))
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.index()
-    return assistant
-
-
 @pytest.fixture(scope="module")
 def viaduct(tmp_path_factory, embedder) -> Assistant:
-    return _assistant(tmp_path_factory, embedder, "viaduct", {"millau.txt": VIADUCT})
+    return indexed_assistant(tmp_path_factory, embedder, "viaduct", {"millau.txt": VIADUCT})
 
 
 @pytest.fixture(scope="module")
 def plateaus(tmp_path_factory, embedder) -> Assistant:
     documents = {"tarn.txt": GORGES, "causses.txt": CAUSSES}
-    return _assistant(tmp_path_factory, embedder, "plateaus", documents)
+    return indexed_assistant(tmp_path_factory, embedder, "plateaus", documents)
 
 
 def test_a_date_question_quotes_the_dated_sentence_not_the_echo(viaduct: Assistant) -> None:
