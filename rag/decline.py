@@ -53,14 +53,19 @@ _TEXT = {
 
 
 def explain(
-    features: Features | None, evidence: list[Evidence], confidence: float, threshold: float
+    features: Features | None,
+    evidence: list[Evidence],
+    confidence: float,
+    threshold: float,
+    off_documents: bool = False,
 ) -> Decline:
-    """The record of a refusal (``features`` None: retrieval found no evidence at all)."""
+    """The record of a refusal (``features`` None: retrieval found no evidence at all;
+    ``off_documents``: the question asked for an answer not from the documents)."""
     closest = tuple(
         Closest(e.source, e.start, e.end, e.text, e.score) for e in evidence[:CLOSEST_SHOWN]
     )
     if features is None:
-        return Decline("other", False, (), confidence, threshold, closest)
+        return Decline("other", False, (), confidence, threshold, closest, off_documents)
     return Decline(
         features.expected.value,
         features.type_found,
@@ -68,6 +73,7 @@ def explain(
         confidence,
         threshold,
         closest,
+        off_documents,
     )
 
 

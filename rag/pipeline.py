@@ -252,11 +252,12 @@ class Assistant:
                 warnings=tuple(warnings),
                 decline=None
                 if cited
-                else replace(
-                    explain(
-                        prepared.features, prepared.evidence, prepared.score, self._threshold()
-                    ),
-                    off_documents=prepared.off_documents,
+                else explain(
+                    prepared.features,
+                    prepared.evidence,
+                    prepared.score,
+                    self._threshold(),
+                    prepared.off_documents,
                 ),
                 **extra,
             )
