@@ -27,7 +27,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             f"in {report.seconds:.1f} s: {report.added} added, {report.updated} updated, "
             f"{report.removed} removed, {report.unchanged} unchanged; "
             f"{report.passages_embedded} passages and {report.sentences_embedded} sentences "
-            f"embedded; {len(report.skipped)} files skipped."
+            f"given vectors ({report.texts_embedded} texts read by the embedding model); "
+            f"{len(report.skipped)} files skipped."
         )
         for skipped in report.skipped:
             print(f"  skipped {skipped}")
