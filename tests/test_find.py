@@ -149,15 +149,10 @@ def test_queries_share_one_finder_and_embed_sentences_once(seed_assistant):
     finder = seed_assistant.finder()
     seed_assistant.find("Huawei's new chip should rival Nvidia's H100.")
     embedded = seed_assistant.embedder.passages_embedded
-    clauses = finder.clauses.embedded
     seed_assistant.find("Who testified before Congress about AI?")
     assert seed_assistant.finder() is finder
-    # The query itself is embedded (as a passage: see Finder.candidates), and the clauses of
-    # the closest long sentences not cut before (rag.find.clauses); no sentence is.
-    added = finder.clauses.embedded - clauses
-    assert seed_assistant.embedder.passages_embedded == embedded + 1 + added
-    seed_assistant.find("Who testified before Congress about AI?")
-    assert seed_assistant.embedder.passages_embedded == embedded + 2 + added  # clauses kept
+    # The query itself is embedded (as a passage: see Finder.candidates); no sentence is.
+    assert seed_assistant.embedder.passages_embedded == embedded + 1
 
 
 def test_find_reads_sentence_vectors_from_the_index(seed_assistant):
@@ -166,8 +161,7 @@ def test_find_reads_sentence_vectors_from_the_index(seed_assistant):
     fresh = Assistant(seed_assistant.settings, embedder=seed_assistant.embedder)
     before = seed_assistant.embedder.passages_embedded
     result = fresh.find("Which chip should rival Nvidia's H100?")
-    clauses = fresh.finder().clauses.embedded  # of the closest long sentences, at query time
-    assert seed_assistant.embedder.passages_embedded == before + 1 + clauses  # no sentence
+    assert seed_assistant.embedder.passages_embedded == before + 1  # the query only
     assert result.query.startswith("Which chip")
     document = next(iter(fresh.snapshot().documents.values()))
     # The first sentence that stands alone: fragments (the title) have no vector of their own.

@@ -32,21 +32,12 @@ class SpanFeatures:
     negation_changed: bool  # the query negates what the span states, or the reverse
     complete: bool  # every content word of the query (three or more) is in the span
     fuzzy: float = 0.0  # the query's best fuzzy alignment anywhere (rag.find.fuzzy), else 0
-    # A long sentence's clause closest to the query (rag.find.clauses); else the cosine
-    clause_cosine: float | None = None
-    # ...and how far it stands above the other close sentences' (theirs clause-scored too)
-    clause_lead: float | None = None
-
-    @property
-    def best_cosine(self) -> float:
-        return self.cosine if self.clause_cosine is None else max(self.cosine, self.clause_cosine)
 
     @property
     def closeness(self) -> float:
-        """What orders a query's spans: the cosine of the span or of its closest clause, with
-        shared words breaking near-ties (a query that quotes one of two similar sentences has
-        its words)."""
-        return self.best_cosine + CLOSENESS_COVERAGE * self.coverage
+        """What orders a query's spans: the cosine, with shared words breaking near-ties (a
+        query that quotes one of two similar sentences has its words)."""
+        return self.cosine + CLOSENESS_COVERAGE * self.coverage
 
     def vector(self) -> dict[str, float]:
         """The model's inputs, by name (the names of find_model.json's weights). Coverage
@@ -67,11 +58,6 @@ class SpanFeatures:
             # A near-copy that the fuzzy stage rejected (a word changed: "not part of" -> "the
             # core of") is as close in meaning as a paraphrase, but says something else.
             "fuzzy_same_language": self.fuzzy * (1.0 - cross),
-            # A query that says one clause of a long sentence is closer to that clause than
-            # to the sentence; absent on-topic sentences gain from clauses too, so the gain
-            # and the clause's own lead weigh apart.
-            "clause_gain": self.best_cosine - self.cosine,
-            "clause_lead": self.lead if self.clause_lead is None else self.clause_lead,
         }
 
 

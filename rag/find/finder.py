@@ -9,7 +9,6 @@ import numpy as np
 
 from rag.chunking import split_sentences
 from rag.embedding import Embedder
-from rag.find.clauses import ClauseVectors
 from rag.find.decision import SpanFeatures
 from rag.find.exact import find_normalised, find_verbatim
 from rag.find.fuzzy import find_fuzzy
@@ -31,13 +30,6 @@ _MIN_PART_WORDS = 4
 # over "The ministry criticised… Its spokesman said X"). Any two on-topic sentences gain a
 # little from averaging; 0.02-0.03 did alike on the calibration half (docs/bench-find.md).
 PAIR_MARGIN = 0.03
-# A clause of a long sentence joined with the sentence before (its subject named there: "The
-# ministry criticised… . Its spokesman said … that « X, Y, Z »" for "the ministry said X")
-# counts as a span when this much closer to the query than the clause or that sentence alone.
-JOIN_MARGIN = 0.02
-# The closest sentences whose clauses are compared with the query (each window costs a model
-# call at query time).
-CLAUSE_SEEDS = 3
 
 
 @dataclass(frozen=True)
@@ -112,7 +104,6 @@ class Finder:
         self.thresholds = thresholds or Thresholds()
         self._folded: dict[str, Normalised] = {}
         self._sentences: SentenceIndex | None = None
-        self.clauses = ClauseVectors(embedder.embed_passages)
 
     def folded(self, document: Document) -> Normalised:
         if document.content_hash not in self._folded:
@@ -179,18 +170,8 @@ class Finder:
         ]
         language = detect_question_language(part)
         words = content_words(part)
-        clause, joined = self._clause_scores(singles, rows, vector, len(part.split()))
         spans = []
-        extras: dict[tuple[str, int, int], dict[str, float]] = {}
-        for row, match in zip(rows, singles, strict=True):
-            extras[match.source, match.start, match.end] = clause[row]
-        listed = [(m, False) for m in singles] + [(m, True) for m in pairs]
-        for match, scores in joined:
-            key = (match.source, match.start, match.end)
-            if key not in {(m.source, m.start, m.end) for m, _ in listed}:
-                listed.append((match, True))
-            extras[key] = scores
-        for match, pair in listed:
+        for match, pair in [(m, False) for m in singles] + [(m, True) for m in pairs]:
             document = self._by_source[match.source]
             covered = coverage(words, match.quote)
             features = SpanFeatures(
@@ -202,52 +183,9 @@ class Finder:
                 negation_changed=negation_changed(part, match.quote),
                 complete=len(words) >= 3 and covered == 1.0,
                 fuzzy=fuzzy,
-                **extras.get((match.source, match.start, match.end), {}),
             )
             spans.append(SpanCandidate(match, features, pair))
         return sorted(spans, key=lambda span: span.features.closeness, reverse=True)
-
-    def _clause_scores(
-        self, singles: list[Match], rows: list[int], vector: np.ndarray, query_words: int
-    ) -> tuple[dict[int, dict[str, float]], list[tuple[Match, dict[str, float]]]]:
-        """Each close sentence's best cosine, its own or its closest clause's, and its lead
-        over the other close sentences' (by the same measure); and, where a clause joined with
-        the sentence before is closer still (the subject named earlier), that pair with its
-        cosine."""
-        index = self.sentences
-        cut = [m.quote for m in singles[:CLAUSE_SEEDS]]
-        clauses = self.clauses.vectors(cut, query_words)
-        clauses += [np.zeros((0, 0), dtype=np.float32)] * (len(singles) - len(cut))
-        best = [
-            max([m.score, *((c @ vector).tolist() if len(c) else [])])
-            for m, c in zip(singles, clauses, strict=True)
-        ]
-        scores = {}
-        rest = []  # the mean of the other close sentences' best cosines
-        for i, row in enumerate(rows):
-            others = best[:i] + best[i + 1 :]
-            rest.append(float(np.mean(others)) if others else best[i])
-            scores[row] = {"clause_cosine": best[i], "clause_lead": best[i] - rest[i]}
-        joined: list[tuple[Match, dict[str, float]]] = []
-        for row, windows, own, background in zip(rows, clauses, best, rest, strict=True):
-            before = row - 1
-            if not len(windows) or before < 0 or index.keys[before][0] != index.keys[row][0]:
-                continue
-            previous = index.vectors[before]
-            if not previous.any():
-                continue
-            sums = windows + previous
-            cosines = (sums @ vector) / np.linalg.norm(sums, axis=1)
-            score = float(cosines.max())
-            if score >= max(own, float(previous @ vector)) + JOIN_MARGIN:
-                owner = index.owners[row]
-                start, end = index.keys[before][1], index.keys[row][2]
-                quote = owner.text[start:end]
-                both = previous + index.vectors[row]
-                cosine = float(both @ vector) / float(np.linalg.norm(both))
-                match = Match(owner.source, start, end, quote, cosine, "semantic")
-                joined.append((match, {"clause_cosine": score, "clause_lead": score - background}))
-        return scores, joined
 
     def find(self, query: str, limit: int = 5) -> FindResult:
         """Matches at or above their kind's threshold, best first, without overlapping spans."""
