@@ -117,10 +117,23 @@ def main() -> int:
     chosen = 0.99
     for step in range(5, 100):
         model = FindModel(weights, bias, step / 100)
-        hit, false = outcome(runs, Thresholds(semantic=model))
+        hit, false = outcome(runs, Thresholds(semantic=model, semantic_same_language=step / 100))
         print(f"threshold {step / 100:.2f}: hits {100 * hit:.1f}%, false-found {100 * false:.1f}%")
         if false <= args.false_found:
             chosen = step / 100
+            break
+    # Then the threshold of spans in the query's language alone, as low as the same budget
+    # allows: under the one threshold, more of their paraphrases lay below it than negatives.
+    model = FindModel(weights, bias, chosen)
+    same_language = chosen
+    for step in range(5, round(100 * chosen)):
+        hit, false = outcome(runs, Thresholds(semantic=model, semantic_same_language=step / 100))
+        if false <= args.false_found:
+            same_language = step / 100
+            print(
+                f"same-language threshold {same_language:.2f}: hits {100 * hit:.1f}%, "
+                f"false-found {100 * false:.1f}%"
+            )
             break
     positives = sum(q.source is not None for q, _ in runs)
     data = {
@@ -137,10 +150,11 @@ def main() -> int:
             "articles": args.articles,
         },
         "operating_point": f"lowest threshold with at most {args.false_found:.0%} of the "
-        "calibration negatives found",
+        "calibration negatives found; then the lowest for spans in the query's language",
         "weights": weights,
         "bias": bias,
         "threshold": chosen,
+        "threshold_same_language": same_language,
     }
     args.out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(data, indent=2))
