@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from find_lead_only import decide_lead_only  # noqa: E402
+
 from rag.chunking import chunk_document  # noqa: E402
 from rag.embedding import E5Embedder  # noqa: E402
 from rag.eval.embedding_cache import CachedEmbedder, EmbeddingCache  # noqa: E402
@@ -219,21 +221,6 @@ def decide(candidates: Candidates, thresholds: Thresholds) -> tuple[str, int, in
     return (accepted[0].source, accepted[0].start, accepted[0].end) if accepted else None
 
 
-# The decision shipped before find_model.json (main at f4a2408), kept to report before/after
-# on the same run: the closest single sentence, cosine ≥ 0.80 and lead ≥ 0.05.
-LEAD_ONLY = (0.80, 0.05)
-
-
-def decide_lead_only(candidates: Candidates, fuzzy: float) -> tuple[str, int, int] | None:
-    floor, margin = LEAD_ONLY
-    kept = [m for m in candidates.matches if m.kind != "fuzzy" or m.score >= fuzzy]
-    for part in candidates.semantic:
-        singles = sorted((c for c in part if not c.pair), key=lambda c: -c.features.cosine)
-        if singles and singles[0].features.cosine >= floor and singles[0].features.lead >= margin:
-            kept.append(singles[0].match)
-    return (kept[0].source, kept[0].start, kept[0].end) if kept else None
-
-
 def correct(query: Query, top: tuple[str, int, int] | None) -> bool:
     if query.source is None:
         return top is None
@@ -250,9 +237,9 @@ def accuracy(runs: list[tuple[Query, Candidates]], thresholds: Thresholds) -> fl
 
 
 def sweep(runs: list[tuple[Query, Candidates]], shipped: Thresholds) -> None:
-    """Hits and false-found as each threshold moves, the other held at its shipped value: the
-    table the shipped thresholds were read from (scripts/calibrate_find.py picks the
-    semantic one)."""
+    """Hits and false-found as each threshold moves, the other held at its shipped value (the
+    semantic rows move both languages' thresholds): the table the shipped thresholds were read
+    from (scripts/calibrate_find.py picks the semantic ones)."""
     print(
         "\n| threshold | value | translations, paraphrases found | noisy quotes found "
         "| negatives found (false) | balanced accuracy (all kinds) |"
@@ -263,7 +250,9 @@ def sweep(runs: list[tuple[Query, Candidates]], shipped: Thresholds) -> None:
         (
             "semantic probability",
             t / 100,
-            replace(shipped, semantic=replace(model, threshold=t / 100)),
+            replace(
+                shipped, semantic=replace(model, threshold=t / 100), semantic_same_language=t / 100
+            ),
         )
         for t in range(10, 91, 10)
     ]
@@ -430,7 +419,7 @@ def main() -> int:
     print(
         "\nThresholds (rag/find/thresholds.py, rag/find/find_model.json): "
         f"fuzzy ≥ {thresholds.fuzzy:.2f}; a semantic span (a sentence or two adjacent ones) "
-        f"counts at a probability ≥ {thresholds.semantic.threshold:.2f} of a logistic model "
+        f"counts at a probability ≥ {thresholds.semantic.threshold:.2f} (same language as the query: {thresholds.semantic_same_language:.2f}) of a logistic model "
         f"({weights}; bias {thresholds.semantic.bias:+.2f}) fitted by "
         "scripts/calibrate_find.py on the calibration half.\n"
     )

@@ -7,6 +7,7 @@ file says which.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -67,3 +68,11 @@ FindModel = Logistic  # over SpanFeatures.vector()
 @lru_cache(maxsize=1)
 def shipped_model() -> FindModel:
     return FindModel.load(MODEL_FILE)
+
+
+@lru_cache(maxsize=1)
+def shipped_same_language_threshold() -> float:
+    """The probability at which a span in the query's own language counts (find_model.json's
+    ``threshold_same_language``; the model's threshold where the file has none)."""
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    return float(data.get("threshold_same_language", data["threshold"]))

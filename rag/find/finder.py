@@ -61,8 +61,9 @@ class Candidates:
         scored = [
             [
                 m
-                for m in (thresholds.semantic_score(c.match, c.features) for c in part)
-                if thresholds.accepts(m)
+                for c in part
+                if (m := thresholds.semantic_score(c.match, c.features)).score
+                >= thresholds.semantic_threshold(c.features)
             ]
             for part in self.semantic
         ]
