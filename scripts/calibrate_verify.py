@@ -64,7 +64,7 @@ def main() -> None:
     if args.relevance:
         return fit_relevance(args.cache_dir)
     rows = record(args.cache_dir)
-    for meaning in (-0.01, -0.005, -0.003, 0.0):
+    for meaning in (-0.01, -0.005, -0.003, -0.002, -0.001, 0.0):
         verify.NAME_MEANING = meaning
         flagged = {k: [verify.judge(*r[1:]).verdict != "supported" for r in rows if r[0] == k]
                    for k in ("crosslingual", "entity", "entity-context")}  # fmt: skip
