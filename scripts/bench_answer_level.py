@@ -7,6 +7,8 @@ Wrong = an answerable question whose answer lacks its keywords (dev, real) or it
 not show, with a wrong answer in its place. Rows go to docs/bench/answer-level-rows.jsonl.
 
 Run: PYTHONPATH=. python scripts/bench_answer_level.py [--piaf 30]
+With ``--replay ROWS --rows OUT``, no model: each question gets the draft recorded in ROWS, so
+a change to verification or the relevance check is measured on the same drafts.
 """
 
 from __future__ import annotations
@@ -74,25 +76,49 @@ def datasets(piaf: int) -> list[EvalDataset]:
     return chosen
 
 
+class Replay:
+    """A generator that writes, for each question, the draft recorded for it."""
+
+    name = "llamacpp"
+
+    def __init__(self, drafts: dict[str, str]) -> None:
+        self.drafts = drafts
+
+    def generate(self, request: Any) -> Any:
+        yield self.drafts.get(request.question, "")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--piaf", type=int, default=30)
     parser.add_argument("--cache-dir", type=Path, default=REPO_ROOT / ".bench-cache")
+    parser.add_argument("--replay", type=Path, help="rows whose drafts to replay (no model)")
+    parser.add_argument("--rows", type=Path, default=ROWS, help="where the rows go")
     args = parser.parse_args()
     embedder = CachedEmbedder(EmbeddingCache(args.cache_dir / "embeddings"))
-    ROWS.write_text("", encoding="utf-8")
+    recorded = (
+        [json.loads(line) for line in args.replay.read_text("utf-8").splitlines()]
+        if args.replay
+        else []
+    )
+    out = args.rows
+    out.write_text("", encoding="utf-8")
     for dataset in datasets(args.piaf):
         settings = Settings(generator="auto")
         assistant = build_workspace(dataset, settings, args.cache_dir, embedder).assistant
-        assistant.ask(dataset.questions[0].question)  # loads the model untimed
+        if args.replay:
+            drafts = {r["question"]: r["draft"] for r in recorded if r["dataset"] == dataset.name}
+            assistant.drafter._generator = Replay(drafts)
+        else:
+            assistant.ask(dataset.questions[0].question)  # loads the model untimed
         for question in dataset.questions:
             pieces: list[str] = []
             started = time.perf_counter()
             answer = assistant.ask(question.question, on_token=pieces.append)
             ms = (time.perf_counter() - started) * 1000
             result = row(dataset.name, question, "".join(pieces), answer, ms)
-            with ROWS.open("a", encoding="utf-8") as out:
-                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            with out.open("a", encoding="utf-8") as rows:
+                rows.write(json.dumps(result, ensure_ascii=False) + "\n")
             print(
                 dataset.name,
                 question.id,

@@ -15,7 +15,7 @@ _SPELLING = 85
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 
 # Words that start sentences or carry no claim, in both languages.
 STOPWORDS = set(
@@ -90,6 +90,7 @@ def stem(word: str) -> str:
     # Five folded letters match across inflections and often across the two languages:
     # "exportations"/"export", "technologie"/"technology", "politisé"/"politicized".
     # Words that change between the languages (Tuesday/mardi) stem to their group.
+    word = ELISION.sub("", word)  # "d'effectifs" is "effectifs"
     group = _ALIAS_OF.get(word.lower().strip("'’").removesuffix("'s"))
     return min(group) if group else _fold(word)[:5]
 
@@ -113,7 +114,7 @@ def claim_facts(claim: str) -> list[str]:
     facts = [n for n in _NUMBER.findall(claim)]
     for token in _TOKEN.findall(claim):
         # French elision glues a name to its article: "d'OpenAI", "l'Ascend", "qu'Huawei".
-        word = _ELISION.sub("", token)
+        word = ELISION.sub("", token)
         bare = word.lower().strip("'’")
         if bare in STOPWORDS or bare in _OPENERS or word[:1].isdigit():
             continue

