@@ -20,7 +20,9 @@ import pytest
                 "translated into English lead by up to 0.08. Clause spans (db4e6a4, reverted) "
                 "made its clause joined with the sentence before the closest span (0.881, lead "
                 "0.043) but left it at probability 0.50 < 0.84 and lost held-out hits; "
-                "'foreign', 'trade', 'Washington' have no cognate in it (docs/bench-find.md)",
+                "'foreign', 'trade', 'Washington' have no cognate in it (docs/bench-find.md); "
+                "the model alone: with the in-process LLM, its second look finds it "
+                "(tests/test_find_judged.py)",
             ),
         ),
         (  # one clause of a longer sentence, whose subject is named in the one before

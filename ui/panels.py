@@ -54,9 +54,10 @@ def find_html(result: dict[str, Any], snapshot: IndexSnapshot) -> str:
     for match in matches:
         kind = str(match.get("kind", "match"))
         score = match.get("score")
-        score_html = (
-            f'<span class="rag-score">score {float(score):.2f}</span>' if score is not None else ""
-        )
+        # The LLM's second look (rag.find.judged): its score is P(yes), not the model's.
+        judged = bool(match.get("judged_by_llm"))
+        label = f"{'LLM says yes' if judged else 'score'} {float(score or 0):.2f}"
+        score_html = f'<span class="rag-score">{label}</span>' if score is not None else ""
         source, start, end = str(match["source"]), int(match["start"]), int(match["end"])
         items.append(
             f'<li class="rag-find-item"><div class="rag-find-head">'

@@ -179,7 +179,8 @@ def cmd_find(args: argparse.Namespace, settings: Settings) -> int:
         if not result.found:
             print("  not found in the documents")
         for match in result.matches:
-            print(f"  {match.kind} {match.score:.2f} {_where(match)} {match.quote}")
+            kind = f"{match.kind} (LLM says yes)" if match.judged else match.kind
+            print(f"  {kind} {match.score:.2f} {_where(match)} {match.quote}")
         print()
     return 0
 

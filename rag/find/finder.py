@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -12,6 +12,7 @@ from rag.embedding import Embedder
 from rag.find.decision import SpanFeatures
 from rag.find.exact import find_normalised, find_verbatim
 from rag.find.fuzzy import find_fuzzy
+from rag.find.judged import SpanJudge, confirm
 from rag.find.match import FindResult, Match
 from rag.find.normalise import Normalised, normalise
 from rag.find.overlap import content_words, coverage, unmatched_words
@@ -52,6 +53,12 @@ class Candidates:
     semantic: list[list[SpanCandidate]] = field(default_factory=list)
     # For each of ``matches``, the query's words it lacks, typos allowed (exact: 0).
     unmatched: list[int] = field(default_factory=list)
+    parts: tuple[str, ...] = ()  # the query's text for each of ``semantic``
+
+    def closest(self) -> list[tuple[str, Match]]:
+        """Each part's closest semantic span, with the part's text (for a second look)."""
+        pairs = zip(self.parts, self.semantic, strict=False)  # no parts: an older pickled run
+        return [(text, part[0].match) for text, part in pairs if part]
 
     def accepted(self, thresholds: Thresholds) -> list[Match]:
         """Exact and fuzzy matches first, then each part's closest accepted span, then the
@@ -79,6 +86,13 @@ def _language(document: Document, span: str) -> str:
     if document.language in ("fr", "en"):
         return detect_question_language(span)
     return document.language
+
+
+def _parts(query: str) -> list[str]:
+    """The query, or each of its sentences when it has several of some length."""
+    parts = [query[s:e] for s, e in split_sentences(query, "en")]
+    parts = [p for p in parts if len(p.split()) >= _MIN_PART_WORDS]
+    return parts if len(parts) >= 2 else [query]
 
 
 def _overlaps(match: Match, kept: list[Match]) -> bool:
@@ -135,21 +149,19 @@ class Finder:
                 matches.append(match)
         matches.sort(key=lambda m: m.score, reverse=True)
         matches = matches[:limit]
+        parts = _parts(query) if folded_query else []
         return Candidates(
             matches,
-            self._semantic(query, limit, max((m.score for m in matches), default=0.0))
-            if folded_query
-            else [],
+            self._semantic(parts, limit, max((m.score for m in matches), default=0.0)),
             [unmatched_words(query, m.quote) for m in matches],
+            tuple(parts),
         )
 
-    def _semantic(self, query: str, limit: int, fuzzy: float) -> list[list[SpanCandidate]]:
-        """The sentences closest to the query and the pairs they make with their neighbours;
-        for a query of several sentences (a translated paragraph), for each of them."""
-        parts = [query[s:e] for s, e in split_sentences(query, "en")]
-        parts = [p for p in parts if len(p.split()) >= _MIN_PART_WORDS]
-        if len(parts) < 2:
-            parts = [query]
+    def _semantic(self, parts: list[str], limit: int, fuzzy: float) -> list[list[SpanCandidate]]:
+        """The sentences closest to each part of the query (one, or each sentence of a
+        translated paragraph) and the pairs they make with their neighbours."""
+        if not parts:
+            return []
         # A quote is a statement like the sentences, so both sides get e5's "passage:" role;
         # on the seed article this doubled the lead of translations over absent sentences.
         vectors = self.embedder.embed_passages(parts)
@@ -188,12 +200,21 @@ class Finder:
             spans.append(SpanCandidate(match, features, pair))
         return sorted(spans, key=lambda span: span.features.closeness, reverse=True)
 
-    def find(self, query: str, limit: int = 5) -> FindResult:
-        """Matches at or above their kind's threshold, best first, without overlapping spans."""
+    def find(
+        self, query: str, limit: int = 5, judge: Callable[[], SpanJudge | None] | None = None
+    ) -> FindResult:
+        """Matches at or above their kind's threshold, best first, without overlapping spans.
+        When none is, ``judge`` (if given, and if it gives a judge: loading a model can fail)
+        takes a second look at each part's closest span (``rag.find.judged``)."""
+        candidates = self.candidates(query, limit)
         kept: list[Match] = []
-        for match in self.candidates(query, limit).accepted(self.thresholds):
+        for match in candidates.accepted(self.thresholds):
             if not _overlaps(match, kept):
                 kept.append(match)
+        if not kept and judge is not None and candidates.closest():
+            second = judge()
+            if second is not None:
+                kept = confirm(second, candidates.closest())
         located = [self._located(match) for match in kept[:limit]]
         return FindResult(query, bool(located), tuple(located))
 

@@ -24,6 +24,7 @@ class Match:
     section: str | None = None
     locator: str | None = None  # a slide, row or chapter ("slide 4"); None for pages
     ocr: bool | None = None  # True when the quote's text was OCR'd
+    judged: bool = False  # found by the LLM's second look (rag.find.judged), not the model
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -34,6 +35,8 @@ class Match:
             "score": round(self.score, 4),
             "kind": self.kind,
         }
+        if self.judged:
+            data["judged_by_llm"] = True
         where = {
             "page": self.page,
             "page_end": self.page_end,
