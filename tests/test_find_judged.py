@@ -89,3 +89,12 @@ def test_a_query_the_model_finds_never_waits_for_the_llm(seed_assistant) -> None
 def test_without_a_judge_the_model_decides(seed_assistant) -> None:
     # No in-process model (extractive, an OpenAI-compatible server) or one that failed to load.
     assert not seed_assistant.finder().find(POLITICIZED, judge=lambda: None).found
+
+
+def test_a_failing_judge_costs_the_second_look_not_the_lookup(seed_assistant) -> None:
+    class Broken:
+        def judge(self, ask: str, text: str, passage: str) -> Judgement:
+            raise RuntimeError("llama_decode returned -3")
+
+    result = seed_assistant.finder().find(POLITICIZED, judge=lambda: Broken())
+    assert not result.found and result.query == POLITICIZED

@@ -12,6 +12,7 @@ missing one one forward pass a part (seconds in BENCHMARKS.md, Source-citation l
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Protocol
 
@@ -25,6 +26,8 @@ FOUND_P_YES = 0.9
 # Parts of a long query judged at most: each costs a forward pass of ~100-200 tokens.
 JUDGED_PARTS = 3
 
+log = logging.getLogger(__name__)
+
 
 class SpanJudge(Protocol):
     def judge(self, ask: str, text: str, passage: str) -> Judgement: ...
@@ -37,7 +40,11 @@ def confirm(
     scored by its P(yes) and marked ``judged``."""
     confirmed = []
     for text, span in parts[:JUDGED_PARTS]:
-        p_yes = judge.judge("states", text, span.quote).p_yes
+        try:
+            p_yes = judge.judge("states", text, span.quote).p_yes
+        except Exception:  # a failing model costs the second look, never the lookup
+            log.warning("the LLM's second look at a find query failed", exc_info=True)
+            break
         if p_yes >= threshold:
             confirmed.append(replace(span, score=p_yes, judged=True))
     return confirmed
