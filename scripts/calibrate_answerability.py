@@ -115,7 +115,7 @@ def evidence_row(
         document = snapshot.documents[chunk.doc_id]
         row |= {
             "language": document.language,
-            "context": document.text,
+            "context": ans.document_context(document),
             "keyword_agrees": ans.keyword_agrees(
                 snapshot.keyword_index, snapshot.chunk_order, q.question, chunk.chunk_id
             ),
