@@ -190,11 +190,17 @@ def refreshed(rows: list[dict[str, Any]], rows_path: Path) -> list[dict[str, Any
     return [r | dict(zip(("score", "accepted"), first[r["key"]], strict=True)) for r in rows]
 
 
+# (P(yes) read, a threshold per language, the threshold rule: "gain" = refusals gained minus
+# false refusals added on the training rows; "few" = the highest threshold that adds at most
+# FEW false refusals there, the first stage's operating point).
 VARIANTS = {
-    "English instruction, one threshold": ("p", False),
-    "English instruction, a threshold per language": ("p", True),
-    "French instruction for French questions, a threshold per language": ("p_fr", True),
+    "English instruction, one threshold": ("p", False, "gain"),
+    "English instruction, a threshold per language": ("p", True, "gain"),
+    "French instruction for French questions, a threshold per language": ("p_fr", True, "gain"),
+    "English instruction, per language, few false refusals": ("p", True, "few"),
+    "French instruction, per language, few false refusals": ("p_fr", True, "few"),
 }
+FEW = 0.05
 BANDS = (0.1, 0.2, 0.3, 0.5, 1.0)
 
 
@@ -205,7 +211,9 @@ def second_stage_report(rows: list[dict[str, Any]], name: str) -> None:
     if not rows:
         return
     grid = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
-    first = min((r["score"] for r in rows if r["accepted"]), default=0.0)
+    from rag.retrieval.answerability import threshold
+
+    first = threshold()
 
     def language(r: dict[str, Any]) -> str:
         return "fr" if "p_fr" in r else "en"
@@ -224,10 +232,17 @@ def second_stage_report(rows: list[dict[str, Any]], name: str) -> None:
 
     train = [r for r in rows if r["split"] == "train"]
 
-    def thresholds_for(key: str, per_language: bool, band: float) -> dict[str, float]:
+    def thresholds_for(
+        key: str, per_language: bool, band: float, rule: str = "gain"
+    ) -> dict[str, float]:
         chosen = {}
         for lang in ("en", "fr"):
             pool = [r for r in train if language(r) == lang or not per_language]
+            if rule == "few":
+                base = gain(pool, key, 0.0, band)[0]
+                within = [t for t in grid if gain(pool, key, t, band)[0] - base <= FEW]
+                chosen[lang] = max(within, default=0.0)
+                continue
             chosen[lang] = _best(
                 grid, lambda t, pool=pool: (lambda fr, rr: rr - fr)(*gain(pool, key, t, band))
             )
@@ -253,16 +268,16 @@ def second_stage_report(rows: list[dict[str, Any]], name: str) -> None:
                 + " |"
             )
 
-    print(f"\n### second stage, {name}: {len(train)} training rows; lowest answered score {first}")
+    print(f"\n### second stage, {name}: {len(train)} training rows; first-stage threshold {first}")
     print(
         "| variant | band | thresholds (training) | data (held out) | n | judged | false "
         "refusals before | after | refusal recall before | after |"
     )
     print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|")
-    for variant, (key, per_language) in VARIANTS.items():
-        line(variant, key, thresholds_for(key, per_language, 1.0), 1.0)
+    for variant, (key, per_language, rule) in VARIANTS.items():
+        line(variant, key, thresholds_for(key, per_language, 1.0, rule), 1.0)
     for band in BANDS[:-1]:  # the last variant, asked only near the first stage's threshold
-        line("(same), band", key, thresholds_for(key, per_language, band), band)
+        line("(same), band", key, thresholds_for(key, per_language, band, rule), band)
     french = [r for r in rows if "s_fr" in r]
     if french:
         print(
