@@ -11,8 +11,9 @@ it chose) and the judge is asked "does the passage say what the statement says?"
 only, and "does the passage give the answer to the question?" (question + claim) for the kinds
 labelled for relevance. ``answerability``: a random sample of the held-out (and, for the
 threshold, training) rows of ``scripts/calibrate_answerability.py collect``; the judge is asked
-over the two best evidence sentences, only for questions the first stage answers (it can only
-turn an answer into a decline). Rows are appended to DIR/*.jsonl as they are judged (a rerun
+over the two best evidence sentences, for every sampled question (a French one also with the
+French instruction); the report counts it only where the first stage answers (it can only turn
+an answer into a decline). Rows are appended to DIR/*.jsonl as they are judged (a rerun
 resumes); ``report`` prints the before/after figures, thresholds chosen on the calibration half.
 """
 
