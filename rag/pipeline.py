@@ -27,6 +27,7 @@ from rag.question import Sources, asks_off_documents, clean_question, document_f
 from rag.retrieval.answerability import Features, assess, confidence, threshold
 from rag.retrieval.evidence import SentenceVectors, score_sentences
 from rag.retrieval.hybrid import retrieve
+from rag.retrieval.named_choice import named_evidence
 from rag.retrieval.typed_choice import missing_type
 from rag.settings import Settings
 from rag.store.base import IndexStore, VectorStore
@@ -111,6 +112,7 @@ class Assistant:
         passages = retrieve(snapshot, question, vector, self.settings.top_k, allowed)
         retrieved = time.perf_counter()
         evidence = score_sentences(snapshot, self.sentence_vectors, question, vector, passages)
+        evidence = named_evidence(snapshot, question, passages, evidence)
         timings = {
             "retrieve": (retrieved - started) * 1000,
             "evidence": (time.perf_counter() - retrieved) * 1000,

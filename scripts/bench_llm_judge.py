@@ -11,8 +11,9 @@ it chose) and the judge is asked "does the passage say what the statement says?"
 only, and "does the passage give the answer to the question?" (question + claim) for the kinds
 labelled for relevance. ``answerability``: a random sample of the held-out (and, for the
 threshold, training) rows of ``scripts/calibrate_answerability.py collect``; the judge is asked
-over the two best evidence sentences, only for questions the first stage answers (it can only
-turn an answer into a decline). Rows are appended to DIR/*.jsonl as they are judged (a rerun
+over the two best evidence sentences, for every sampled question (a French one also with the
+French instruction); the report counts it only where the first stage answers (it can only turn
+an answer into a decline). Rows are appended to DIR/*.jsonl as they are judged (a rerun
 resumes); ``report`` prints the before/after figures, thresholds chosen on the calibration half.
 """
 
@@ -168,10 +169,26 @@ def collect(rows_path: Path, per_dataset: int, names: list[str]) -> None:
             print(f"{name}: {len(picked)} questions", file=sys.stderr, flush=True)
 
 
-def answerability(out: Path, rows_path: Path, per_dataset: int, model: str, threads: int) -> None:
+def _sizes(spec: str) -> tuple[int, dict[str, int]]:
+    """``--per-dataset``: "20" for every data set, or "40,piaf=80" with one or more overrides."""
+    default, overrides = 20, {}
+    for part in filter(None, spec.split(",")):
+        name, _, n = part.rpartition("=")
+        if name:
+            overrides[name] = int(n)
+        else:
+            default = int(n)
+    return default, overrides
+
+
+def answerability(out: Path, rows_path: Path, per_dataset: str, model: str, threads: int) -> None:
+    """Every sampled row is judged, whether the first stage answers it or not (so that a
+    changed first stage or band is measured on the same judgements); a French question is
+    judged twice, with the English instruction ("p") and the French one ("p_fr")."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from calibrate_answerability import read_rows, row_features
 
+    from rag.ingest.language import detect_question_language
     from rag.retrieval import answerability as ans
 
     judge = _load_judge(model, threads)
@@ -179,9 +196,11 @@ def answerability(out: Path, rows_path: Path, per_dataset: int, model: str, thre
     done = _done(path)
     rows = list(read_rows(rows_path))
     threshold = ans.threshold()
+    default, overrides = _sizes(per_dataset)
     chosen = []
     for dataset in sorted({r["dataset"] for r in rows}):
-        for split, n in (("train", per_dataset // 2), ("test", per_dataset), ("dev", 12)):
+        per = overrides.get(dataset, default)
+        for split, n in (("train", per // 2), ("test", per), ("dev", 12)):
             pool = [r for r in rows if r["dataset"] == dataset and r["split"] == split]
             # Half answerable, half not, where the data has both: the refusal side is the point.
             for answerable in (True, False):
@@ -190,6 +209,7 @@ def answerability(out: Path, rows_path: Path, per_dataset: int, model: str, thre
                     key=lambda r: _order(r["id"]),
                 )
                 chosen += side[: (n + 1) // 2 if split != "dev" else n]
+    # Interleaved so that a run stopped early still covers every data set and split.
     chosen.sort(key=lambda r: (_order(r["id"])[:2], r["id"]))
     with path.open("a", encoding="utf-8") as handle:
         for r in chosen:
@@ -208,14 +228,20 @@ def answerability(out: Path, rows_path: Path, per_dataset: int, model: str, thre
                 "accepted": score >= threshold,
                 "load": round(_load_average(), 1),
             }
-            if score >= threshold:
+            if r["evidence"]:
                 evidence = " ".join(e[4] for e in r["evidence"][:EVIDENCE_SENTENCES])
                 j = judge.judge("answers", r["question"], evidence)
                 row |= {"p": round(j.p_yes, 4), "s": round(j.seconds, 2), "fresh": j.fresh_tokens}
-                print(
-                    f"{key} answerable={r['answerable']} p={j.p_yes:.2f} {j.seconds:.1f}s",
-                    flush=True,
-                )
+                line = f"{key} answerable={r['answerable']} p={j.p_yes:.2f} {j.seconds:.1f}s"
+                if detect_question_language(r["question"]) == "fr":
+                    fr = judge.judge("answers_fr", r["question"], evidence)
+                    row |= {
+                        "p_fr": round(fr.p_yes, 4),
+                        "s_fr": round(fr.seconds, 2),
+                        "fresh_fr": fr.fresh_tokens,
+                    }
+                    line += f" p_fr={fr.p_yes:.2f} {fr.seconds:.1f}s"
+                print(line, flush=True)
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             handle.flush()
 
@@ -227,7 +253,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--rows", type=Path)
     parser.add_argument("--per-kind", type=int, default=5)
-    parser.add_argument("--per-dataset", type=int, default=20)
+    parser.add_argument(
+        "--per-dataset", default="20", help='"20", or "40,piaf=80": questions per data set'
+    )
     parser.add_argument("--model", default="0.5b", choices=("0.5b", "1.5b"))
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
@@ -236,13 +264,13 @@ def main() -> None:
     if args.step == "verify":
         verify(args.out, args.per_kind, args.model, args.threads)
     elif args.step == "collect":
-        collect(args.rows, args.per_dataset, args.datasets.split(","))
+        collect(args.rows, _sizes(args.per_dataset)[0], args.datasets.split(","))
     elif args.step == "answerability":
         answerability(args.out, args.rows, args.per_dataset, args.model, args.threads)
     else:
         from bench_llm_judge_report import report
 
-        report(args.out)
+        report(args.out, args.rows)
     print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

@@ -171,7 +171,126 @@ def answerability_report(rows: list[dict[str, Any]], name: str) -> None:
     print(f"fresh prompt tokens: {np.median([r['fresh'] for r in judged]):.0f} median")
 
 
-def report(out: Path) -> None:
+def refreshed(rows: list[dict[str, Any]], rows_path: Path) -> list[dict[str, Any]]:
+    """``rows`` with the first stage's score and decision as the current code takes them (the
+    typed decline included) on the evidence rows of ``calibrate_answerability.py collect``."""
+    from calibrate_answerability import read_rows, row_features
+
+    from rag.generation.base import Evidence
+    from rag.retrieval import answerability as ans
+    from rag.retrieval.typed_choice import missing_type
+
+    first = {}
+    for r in read_rows(rows_path):
+        f = row_features(r)
+        score = ans.confidence(f) if f is not None else 0.0
+        evidence = [Evidence(*e) for e in r["evidence"]]
+        typed = bool(evidence) and missing_type(r["question"], evidence) is not None
+        first[f"{r['dataset']}/{r['id']}"] = (score, score >= ans.threshold() and not typed)
+    return [r | dict(zip(("score", "accepted"), first[r["key"]], strict=True)) for r in rows]
+
+
+# (P(yes) read, a threshold per language, the threshold rule: "gain" = refusals gained minus
+# false refusals added on the training rows; "few" = the highest threshold that adds at most
+# FEW false refusals there, the first stage's operating point).
+VARIANTS = {
+    "English instruction, one threshold": ("p", False, "gain"),
+    "English instruction, a threshold per language": ("p", True, "gain"),
+    "French instruction for French questions, a threshold per language": ("p_fr", True, "gain"),
+    "English instruction, per language, few false refusals": ("p", True, "few"),
+    "French instruction, per language, few false refusals": ("p_fr", True, "few"),
+}
+FEW = 0.05
+BANDS = (0.1, 0.2, 0.3, 0.5, 1.0)
+
+
+def second_stage_report(rows: list[dict[str, Any]], name: str) -> None:
+    """The judge's instruction and thresholds for French questions, and the band of first-stage
+    scores it is asked in; thresholds and band chosen on the training rows only."""
+    rows = [r for r in rows if "p" in r]
+    if not rows:
+        return
+    grid = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
+    from rag.retrieval.answerability import threshold
+
+    first = threshold()
+
+    def language(r: dict[str, Any]) -> str:
+        return "fr" if "p_fr" in r else "en"
+
+    def p_of(r: dict[str, Any], key: str) -> float:
+        return float(r.get(key, r["p"]))
+
+    def declined(r: dict[str, Any], key: str, t: float, band: float) -> bool:
+        asked = r["accepted"] and r["score"] < first + band
+        return not r["accepted"] or (asked and p_of(r, key) < t)
+
+    def gain(rs: list[dict[str, Any]], key: str, t: float, band: float) -> tuple[float, float]:
+        fr = [declined(r, key, t, band) for r in rs if r["answerable"]]
+        rr = [declined(r, key, t, band) for r in rs if not r["answerable"]]
+        return float(np.mean(fr)) if fr else 0.0, float(np.mean(rr)) if rr else 0.0
+
+    train = [r for r in rows if r["split"] == "train"]
+
+    def thresholds_for(
+        key: str, per_language: bool, band: float, rule: str = "gain"
+    ) -> dict[str, float]:
+        chosen = {}
+        for lang in ("en", "fr"):
+            pool = [r for r in train if language(r) == lang or not per_language]
+            if rule == "few":
+                base = gain(pool, key, 0.0, band)[0]
+                within = [t for t in grid if gain(pool, key, t, band)[0] - base <= FEW]
+                chosen[lang] = max(within, default=0.0)
+                continue
+            chosen[lang] = _best(
+                grid, lambda t, pool=pool: (lambda fr, rr: rr - fr)(*gain(pool, key, t, band))
+            )
+        return chosen
+
+    def line(variant: str, key: str, thresholds: dict[str, float], band: float) -> None:
+        chosen = ", ".join(f"{k} {v:.2f}" for k, v in thresholds.items())
+        for dataset in sorted({r["dataset"] for r in rows}):
+            rs = [r for r in rows if r["dataset"] == dataset and r["split"] in ("test", "dev")]
+            counts = []
+            for answerable in (True, False):
+                group = [r for r in rs if r["answerable"] is answerable]
+                for after in (False, True):
+                    hits = sum(
+                        declined(r, key, thresholds[language(r)], band if after else -1.0)
+                        for r in group
+                    )
+                    counts.append(f"{hits}/{len(group)}")
+            judged = sum(r["accepted"] and r["score"] < first + band for r in rs)
+            print(
+                f"| {variant} | {band} | {chosen} | {dataset} | {len(rs)} | {judged} | "
+                + " | ".join(counts)
+                + " |"
+            )
+
+    print(f"\n### second stage, {name}: {len(train)} training rows; first-stage threshold {first}")
+    print(
+        "| variant | band | thresholds (training) | data (held out) | n | judged | false "
+        "refusals before | after | refusal recall before | after |"
+    )
+    print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|")
+    for variant, (key, per_language, rule) in VARIANTS.items():
+        line(variant, key, thresholds_for(key, per_language, 1.0, rule), 1.0)
+    for band in BANDS[:-1]:  # the last variant, asked only near the first stage's threshold
+        line("(same), band", key, thresholds_for(key, per_language, band, rule), band)
+    french = [r for r in rows if "s_fr" in r]
+    if french:
+        print(
+            "seconds a French judgement:",
+            _seconds([r["s_fr"] for r in french], [r["load"] for r in french]),
+        )
+
+
+def report(out: Path, rows_path: Path | None = None) -> None:
     for model in ("0.5b", "1.5b"):
         verify_report(_rows(out / f"verify-{model}.jsonl"), model)
-        answerability_report(_rows(out / f"answerability-{model}.jsonl"), model)
+        rows = _rows(out / f"answerability-{model}.jsonl")
+        if rows and rows_path is not None:
+            rows = refreshed(rows, rows_path)
+        answerability_report(rows, model)
+        second_stage_report(rows, model)

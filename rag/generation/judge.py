@@ -18,15 +18,26 @@ from rag.generation.llamacpp import _LOCK, _render
 from rag.generation.prompt import Message
 
 SYSTEM = "You answer yes or no."
+# The instruction in the question's language for a French question over French text: with the
+# English one, the 1.5B reads French passages as not answering (PIAF false refusals, see
+# BENCHMARKS.md "The bundled 1.5B as a second stage").
+SYSTEMS = {"answers_fr": "Tu réponds par oui ou par non."}
 # One line each: every prompt token costs ~1/35 s on the 1.5B on 2 cores.
 ASKS = {
     "answers": "Passage: {passage}\nQuestion: {text}\n"
     "Does the passage give the answer to the question? Answer yes or no.",
     "states": "Passage: {passage}\nStatement: {text}\n"
     "Does the passage say what the statement says? Answer yes or no.",
+    "answers_fr": "Passage : {passage}\nQuestion : {text}\n"
+    "Le passage donne-t-il la réponse à la question ? Réponds par oui ou par non.",
 }
 YES = ("yes", "Yes", "YES", " yes", " Yes")
 NO = ("no", "No", "NO", " no", " No")
+# Qwen's tokenizer splits "Oui" into "O" + "ui": its first token stands for it (no other
+# reply to a yes/no question starts with a bare "O").
+OUI = ("oui", " oui", "O")
+NON = ("non", "Non", "NON", " non", " Non")
+WORDS = {"answers_fr": (YES + OUI, NO + NON)}
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,7 @@ class Judgement:
 
 def messages(ask: str, text: str, passage: str) -> list[Message]:
     return [
-        {"role": "system", "content": SYSTEM},
+        {"role": "system", "content": SYSTEMS.get(ask, SYSTEM)},
         {"role": "user", "content": ASKS[ask].format(passage=passage.strip(), text=text.strip())},
     ]
 
@@ -59,6 +70,9 @@ class Judge:
         self.llm = llm
         self.yes = _token_ids(llm, YES)
         self.no = _token_ids(llm, NO)
+        self._words = {
+            ask: (_token_ids(llm, yes), _token_ids(llm, no)) for ask, (yes, no) in WORDS.items()
+        }
 
     def prompt_tokens(self, ask: str, text: str, passage: str) -> list[int]:
         rendered = _render(self.llm, messages(ask, text, passage), generation_prompt=True)
@@ -73,7 +87,8 @@ class Judge:
         with _LOCK:
             fresh = self._eval(tokens)
             logits = self._last_logits()
-        return Judgement(self._p_yes(logits), time.perf_counter() - started, fresh)
+        yes, no = self._words.get(ask, (self.yes, self.no))
+        return Judgement(self._p_yes(logits, yes, no), time.perf_counter() - started, fresh)
 
     def _eval(self, tokens: list[int]) -> int:
         """Evaluate ``tokens``, reusing the longest prefix already in the KV cache."""
@@ -97,8 +112,12 @@ class Judge:
         pointer = self.llm._ctx.get_logits_ith(-1)
         return list(np.ctypeslib.as_array(pointer, shape=(self.llm.n_vocab(),)))
 
-    def _p_yes(self, logits: list[float]) -> float:
-        top = max(logits[i] for i in self.yes + self.no)
-        yes = sum(math.exp(logits[i] - top) for i in self.yes)
-        no = sum(math.exp(logits[i] - top) for i in self.no)
+    def _p_yes(
+        self, logits: list[float], yes_ids: list[int] | None = None, no_ids: list[int] | None = None
+    ) -> float:
+        yes_ids = self.yes if yes_ids is None else yes_ids
+        no_ids = self.no if no_ids is None else no_ids
+        top = max(logits[i] for i in yes_ids + no_ids)
+        yes = sum(math.exp(logits[i] - top) for i in yes_ids)
+        no = sum(math.exp(logits[i] - top) for i in no_ids)
         return yes / (yes + no)

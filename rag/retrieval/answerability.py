@@ -18,7 +18,7 @@ from rag.logistic import Logistic
 from rag.retrieval.evidence import lexical_overlap
 from rag.retrieval.lexical import STOPWORDS, BM25Index, fold, tokenize
 from rag.store.snapshot import IndexSnapshot
-from rag.types import Passage
+from rag.types import Document, Passage
 
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 # Evidence sentences searched for an answer of the expected type: the best one is often the
@@ -31,8 +31,11 @@ NUMBER_GATE = 0.3
 NAMES_GATE = 0.5
 NAMES_GATE_CROSS_LINGUAL = 0.7  # a name may be translated (Londres/London, Chine/China)
 
-# A run of capitalised words ("United States"), an acronym or a number.
-_ANCHOR = re.compile(r"\b(?:\d[\d.,:/-]*\w*|[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*)*)")
+# A run of capitalised words ("United States"), an acronym or a number; not a capital after a
+# hyphen that joins it to a lower-case word ("vice-Roi" is the viceroy, not a "Roi").
+_ANCHOR = re.compile(
+    r"\b(?<![^\W\d_]-)(?:\d[\d.,:/-]*\w*|[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*)*)"
+)
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _QUESTION_OPENERS = {
     "what",
@@ -92,8 +95,9 @@ def _found(anchor: str, folded_text: str, words: frozenset[str]) -> bool:
     folded = fold(anchor)
     if folded in folded_text:
         return True
-    if _is_number(anchor):
-        return _digits(anchor) in _numbers(folded_text)
+    if is_number(anchor):
+        numbers = _numbers(folded_text)
+        return any(all(n in numbers for n in form) for form in _number_forms(anchor))
     from rapidfuzz import fuzz, process
 
     parts = [p for p in folded.split() if len(p) >= 4]
@@ -102,7 +106,17 @@ def _found(anchor: str, folded_text: str, words: frozenset[str]) -> bool:
     )
 
 
-def _is_number(anchor: str) -> bool:
+def _number_forms(anchor: str) -> list[tuple[str, ...]]:
+    """The numbers a document may write ``anchor`` as (each form: numbers it must all hold):
+    its digits whatever the separators, and a season "1930-31" as "1930-1931" too."""
+    forms: list[tuple[str, ...]] = [(_digits(anchor),)]
+    season = re.fullmatch(r"((\d\d)\d\d)[-–/](\d\d)", anchor)
+    if season:
+        forms.append((season.group(1), season.group(2) + season.group(3)))
+    return forms
+
+
+def is_number(anchor: str) -> bool:
     return anchor[0].isdigit()
 
 
@@ -126,6 +140,20 @@ def _numbers(folded_text: str) -> frozenset[str]:
 @lru_cache(maxsize=16)
 def _tokens(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
+
+
+def searchable_has(context: str, anchor: str) -> bool:
+    """Whether ``context`` (a ``document_context``) mentions ``anchor``, as ``features`` reads it."""
+    folded, words = _searchable(context)
+    return _found(anchor, folded, words)
+
+
+def document_context(document: Document) -> str:
+    """What a question's names are looked for in: the document's text, and its title and path
+    ("Jakob_Böhme/003.txt", "apt-get.html"): a paragraph or a manual page names its subject
+    there and says "il" or "the command" in its text."""
+    path = re.sub(r"[\W_]+", " ", document.source)
+    return f"{path}\n{document.title}\n{document.text}"
 
 
 def without_anchors(text: str, anchors: list[str]) -> str:
@@ -178,7 +206,7 @@ def features(
 def feature_vector(f: Features) -> dict[str, float]:
     """The model's inputs, by name (the names of answerability.json's weights)."""
     asked = f.expected not in (AnswerType.OTHER, AnswerType.YES_NO)
-    names = [a for a in f.missing_anchors if not _is_number(a)]
+    names = [a for a in f.missing_anchors if not is_number(a)]
     # Names are translated (China/Chine), acronyms too (CEO/PDG, US/É.-U.): across languages
     # a missing name says less, and a missing acronym nothing.
     translatable = [a for a in names if not f.same_language and not _is_acronym(a)]
@@ -193,7 +221,7 @@ def feature_vector(f: Features) -> dict[str, float]:
         "type_missing": float(asked and not f.type_found),
         "names_missing": float(min(2, len(names) - len(translatable))),
         "names_missing_cross_lingual": float(min(2, len(translatable))),
-        "numbers_missing": float(min(2, sum(_is_number(a) for a in f.missing_anchors))),
+        "numbers_missing": float(min(2, sum(is_number(a) for a in f.missing_anchors))),
         # Across languages most words are "missing": only same-language counts say something.
         "words_missing": float(min(3, f.missing_words)) if f.same_language else 0.0,
         "covered": f.covered,
@@ -201,7 +229,7 @@ def feature_vector(f: Features) -> dict[str, float]:
 
 
 def _names_all_missing(f: Features) -> bool:
-    names = [a for a in f.anchors if not _is_number(a)]
+    names = [a for a in f.anchors if not is_number(a)]
     return bool(names) and all(a in f.missing_anchors for a in names)
 
 
@@ -246,4 +274,4 @@ def assess(
     chunk = passages[evidence[0].passage_number - 1].chunk
     document = snapshot.documents[chunk.doc_id]
     agrees = keyword_agrees(snapshot.keyword_index, snapshot.chunk_order, question, chunk.chunk_id)
-    return features(question, evidence, document.language, document.text, agrees)
+    return features(question, evidence, document.language, document_context(document), agrees)
