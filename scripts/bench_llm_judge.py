@@ -77,7 +77,9 @@ def verify(out: Path, per_kind: int, model: str, threads: int, ask_answers: bool
         chosen += [i for items in by_kind.values() for i in items[:per_kind]]
     # The claims on the seed, whatever their split.
     chosen += [i for i in load_items("all") if i.origin == "seed" and "Lin" in i.claim]
-    # Interleaved by kind so that a run stopped early still covers every kind.
+    # Interleaved by kind so that a run stopped early still covers every kind; a seed claim
+    # the sample already holds is judged once.
+    chosen = list({f"{i.split}/{i.id}": i for i in chosen}.values())
     chosen.sort(key=lambda i: (_order(i.id)[:2], i.id))
     with path.open("a", encoding="utf-8") as handle:
         for item in chosen:

@@ -21,7 +21,9 @@ FAITHFUL = ("faithful", "crosslingual")
 def _rows(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    # Runs before the sample was deduplicated judged a seed claim twice: keep its first row.
+    return list({r["key"]: r for r in reversed(rows)}.values())[::-1]
 
 
 def _auroc(scores: list[float], labels: list[bool]) -> float:
