@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from rag.eval.metrics import keywords_present
 from rag.eval.records import EvalDataset, EvalQuestion
 from rag.eval.systems import build_workspace
 from rag.settings import Settings
-from rag.types import Answer
+from rag.types import Answer, Status
 
 ROWS = REPO_ROOT / "docs" / "bench" / "answer-level-rows.jsonl"
 
@@ -83,6 +84,16 @@ def closeness_of(answer: Answer) -> list[tuple[float, bool]]:
     ]
 
 
+def drafting(pieces: list[str]) -> Callable[[str], None]:
+    """The on_token that keeps the draft's pieces: a Status ("checking the answer…") is none."""
+
+    def keep(piece: str) -> None:
+        if not isinstance(piece, Status):
+            pieces.append(piece)
+
+    return keep
+
+
 def datasets(piaf: int) -> list[EvalDataset]:
     chosen = [load_dataset("dev"), load_dataset("real")]
     full = load_dataset("piaf")
@@ -110,7 +121,7 @@ def main() -> int:
         for question in dataset.questions:
             pieces: list[str] = []
             started = time.perf_counter()
-            answer = assistant.ask(question.question, on_token=pieces.append)
+            answer = assistant.ask(question.question, on_token=drafting(pieces))
             ms = (time.perf_counter() - started) * 1000
             result = row(dataset.name, question, "".join(pieces), answer, ms)
             with args.rows.open("a", encoding="utf-8") as out:
