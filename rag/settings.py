@@ -108,10 +108,19 @@ class Settings(BaseSettings):
     llm_fallback: Literal["extractive", "never"] = Field(
         "extractive", description="On LLM failure: answer extractively with a warning, or fail."
     )
-    llm_check: Literal["off", "verify"] = Field(
-        "off",
-        description="verify: the in-process LLM re-reads each supported sentence of its answer "
-        "against its quotes (yes/no from the first token's logits); doubted ones show as partly.",
+    llm_check: Literal["auto", "off", "verify"] = Field(
+        "auto",
+        description="The in-process LLM re-reads supported sentences of its own answer against "
+        "their quotes (yes/no from the first token's logits); doubted ones show as partly. "
+        "auto: the sentences the verifier is least sure of, with an in-process model only; "
+        "verify: every supported sentence; off: never.",
+    )
+    llm_check_budget_s: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="Seconds the LLM check may spend on one answer; sentences left unread keep "
+        "the verifier's verdict, with a warning.",
     )
     answer_threshold: float | None = Field(
         None, description="Override the calibrated answerability threshold (0..1)."

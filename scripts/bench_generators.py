@@ -31,6 +31,7 @@ from rag.generation.markers import strip_markers  # noqa: E402
 from rag.generation.verify import judge  # noqa: E402
 from rag.pipeline import Assistant  # noqa: E402
 from rag.settings import Settings  # noqa: E402
+from rag.types import Status  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 SEED = next((ROOT / "seeds").glob("*.txt"))
@@ -82,7 +83,8 @@ def ask(assistant: Assistant, question: str) -> dict[str, Any]:
     def on_token(piece: str) -> None:
         if not first:
             first.append((time.perf_counter() - started) * 1000)
-        streamed.append(piece)
+        if not isinstance(piece, Status):  # "checking the answer…" is no piece of the draft
+            streamed.append(piece)
 
     answer = assistant.ask(question, on_token=on_token)
     total = (time.perf_counter() - started) * 1000

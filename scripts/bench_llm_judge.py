@@ -59,9 +59,10 @@ def _load_average() -> float:
     return os.getloadavg()[0]
 
 
-def verify(out: Path, per_kind: int, model: str, threads: int) -> None:
+def verify(out: Path, per_kind: int, model: str, threads: int, ask_answers: bool = True) -> None:
     from rag.eval.verify_eval import cached_embed, load_items
     from rag.generation.cite import passage_quotes, verify_answer
+    from rag.generation.llm_check import closeness
     from rag.generation.relevance import addresses
     from rag.types import Chunk, Passage
 
@@ -77,7 +78,9 @@ def verify(out: Path, per_kind: int, model: str, threads: int) -> None:
         chosen += [i for items in by_kind.values() for i in items[:per_kind]]
     # The claims on the seed, whatever their split.
     chosen += [i for i in load_items("all") if i.origin == "seed" and "Lin" in i.claim]
-    # Interleaved by kind so that a run stopped early still covers every kind.
+    # Interleaved by kind so that a run stopped early still covers every kind; a seed claim
+    # the sample already holds is judged once.
+    chosen = list({f"{i.split}/{i.id}": i for i in chosen}.values())
     chosen.sort(key=lambda i: (_order(i.id)[:2], i.id))
     with path.open("a", encoding="utf-8") as handle:
         for item in chosen:
@@ -96,6 +99,10 @@ def verify(out: Path, per_kind: int, model: str, threads: int) -> None:
             relevant = addresses(item.question, item.claim, quotes, embed, others).addresses
             quote = " ".join(quotes) or item.passage[:400]
             states = judge.judge("states", item.claim, quote)
+            # What the product can read before asking the judge (rag.generation.llm_check's
+            # choice of the sentences worth judging): the claim's cosine to its quote(s), and
+            # whether the two are written in different languages.
+            similarity, crosslingual = closeness(item.claim, quotes, embed)
             row: dict[str, Any] = {
                 "key": key,
                 "kind": item.kind,
@@ -108,11 +115,13 @@ def verify(out: Path, per_kind: int, model: str, threads: int) -> None:
                 "p_states": round(states.p_yes, 4),
                 "s_states": round(states.seconds, 2),
                 "fresh_states": states.fresh_tokens,
+                "similarity": round(similarity, 4),
+                "crosslingual": crosslingual,
                 "load": round(_load_average(), 1),
                 "claim": item.claim,
                 "quote": quote,
             }
-            if item.answers is not None:
+            if item.answers is not None and ask_answers:
                 answers = judge.judge("answers", item.question, item.claim)
                 row |= {
                     "p_answers": round(answers.p_yes, 4),
@@ -258,11 +267,14 @@ def main() -> None:
     )
     parser.add_argument("--model", default="0.5b", choices=("0.5b", "1.5b"))
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--states-only", action="store_true", help="verify: skip the relevance question"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     if args.step == "verify":
-        verify(args.out, args.per_kind, args.model, args.threads)
+        verify(args.out, args.per_kind, args.model, args.threads, not args.states_only)
     elif args.step == "collect":
         collect(args.rows, _sizes(args.per_dataset)[0], args.datasets.split(","))
     elif args.step == "answerability":

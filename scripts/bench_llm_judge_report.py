@@ -14,14 +14,16 @@ from typing import Any
 
 import numpy as np
 
-DISTORTIONS = ("entity", "number", "negation", "cause", "stitched")
+DISTORTIONS = ("entity", "entity-context", "number", "negation", "cause", "stitched")
 FAITHFUL = ("faithful", "crosslingual")
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    # Runs before the sample was deduplicated judged a seed claim twice: keep its first row.
+    return list({r["key"]: r for r in reversed(rows)}.values())[::-1]
 
 
 def _auroc(scores: list[float], labels: list[bool]) -> float:
@@ -120,6 +122,55 @@ def verify_report(rows: list[dict[str, Any]], name: str) -> None:
             print(
                 f"seed {r['kind']}: verdict {r['verdict']}, P(yes) {r['p_states']:.2f}: {r['claim']}"
             )
+
+
+def shipped_report(rows: list[dict[str, Any]], name: str) -> None:
+    """The product's rule: the verifier's flag, or P(yes) below the shipped threshold on the
+    supported sentences "auto" picks (``llm_check.unsure``) or on all of them ("verify")."""
+    from rag.generation.llm_check import VERIFY_THRESHOLD, unsure
+
+    if not rows or "similarity" not in rows[0]:
+        return
+    t = VERIFY_THRESHOLD
+
+    def picked(r: dict[str, Any]) -> bool:
+        return unsure(r["similarity"], r["crosslingual"])
+
+    def flags(r: dict[str, Any], rule: str) -> bool:
+        before = r["verdict"] != "supported"
+        judged = rule == "verify" or (rule == "auto" and picked(r))
+        return before or (judged and r["p_states"] < t)
+
+    print(f"\n### verification, {name}, shipped threshold {t} (auto: unsure sentences only)")
+    for split in ("calibration", "heldout"):
+        rs = [r for r in rows if r["split"] == split]
+        print(f"\n{split}: {len(rs)} claims")
+        print("| kind | n | flagged, verifier | + judge, auto | + judge, verify | judged (auto) |")
+        print("|---|---:|---:|---:|---:|---:|")
+        groups = [(k, [r for r in rs if r["kind"] == k]) for k in sorted({r["kind"] for r in rs})]
+        groups += [
+            ("distortions", [r for r in rs if r["kind"] in DISTORTIONS]),
+            ("faithful + cross-lingual", [r for r in rs if r["kind"] in FAITHFUL]),
+        ]
+        for kind, group in groups:
+            supported = [r for r in group if r["verdict"] == "supported"]
+            counts = [sum(flags(r, rule) for r in group) for rule in ("before", "auto", "verify")]
+            print(
+                f"| {kind} | {len(group)} | "
+                + " | ".join(f"{c}/{len(group)}" for c in counts)
+                + f" | {sum(map(picked, supported))}/{len(supported)} supported |"
+            )
+        irrelevant = [r for r in rs if r["kind"] == "irrelevant"]
+        if irrelevant:
+            print(
+                f"irrelevant: not an answer {sum(not r['addresses'] for r in irrelevant)}"
+                f"/{len(irrelevant)} (the judge reads support, not relevance: unchanged)"
+            )
+    judged = [r for r in rows if r["verdict"] == "supported" and picked(r)]
+    print(
+        "seconds a judged sentence (auto's picks):",
+        _seconds([r["s_states"] for r in judged], [r["load"] for r in judged]),
+    )
 
 
 def answerability_report(rows: list[dict[str, Any]], name: str) -> None:
@@ -289,6 +340,7 @@ def second_stage_report(rows: list[dict[str, Any]], name: str) -> None:
 def report(out: Path, rows_path: Path | None = None) -> None:
     for model in ("0.5b", "1.5b"):
         verify_report(_rows(out / f"verify-{model}.jsonl"), model)
+        shipped_report(_rows(out / f"verify-{model}.jsonl"), model)
         rows = _rows(out / f"answerability-{model}.jsonl")
         if rows and rows_path is not None:
             rows = refreshed(rows, rows_path)

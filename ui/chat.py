@@ -11,7 +11,7 @@ from rag.drafting import unexpected
 from rag.generation.base import GenerationError
 from rag.question import QuestionError
 from rag.store.errors import IndexProblem
-from rag.types import Answer
+from rag.types import Answer, Status
 from ui.render import answer_html, error_html, pending_html, quoted_html
 from ui.services import Services
 
@@ -58,6 +58,8 @@ def chat_handler(
                 elif isinstance(piece, Answer):
                     answer = piece
                     break
+                elif isinstance(piece, Status):  # the draft is written; the answer waits
+                    yield show(quoted_html(quoted, partial, piece) if quoted else pending_html())
                 else:
                     partial += piece
                     if time.monotonic() - shown_at >= DRAFT_REFRESH_S:

@@ -197,11 +197,14 @@ NOT_AN_ANSWER_LABEL = "Not an answer to the question."
 QUOTED_LABEL = "Quoted from the documents — the model is writing a fuller answer…"
 
 
-def quoted_html(answer: Answer, draft: str = "") -> str:
-    """The checked extractive answer shown while the LLM writes, and the LLM's draft so far."""
+def quoted_html(answer: Answer, draft: str = "", status: str = "") -> str:
+    """The checked extractive answer shown while the LLM writes, and the LLM's draft so far;
+    ``status``: what the answer waits for once the draft is written."""
     citations = {c.n: c for c in answer.citations}
     warnings = "".join(f'<div class="rag-warning">{esc(w)}</div>' for w in answer.warnings)
     writing = f'<div class="rag-answer rag-streaming">{esc(draft)}▍</div>' if draft else ""
+    if status:
+        writing += f'<div class="rag-quoted-label" role="status">{esc(status)}</div>'
     return (
         f'<div class="rag-quoted-label" role="status">{esc(QUOTED_LABEL)}</div>'
         f'<div class="rag-answer rag-provisional">{link_markers(answer.text, citations)}</div>'

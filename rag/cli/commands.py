@@ -89,6 +89,7 @@ def _stream_to_stdout(piece: str) -> None:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from rag.cli.chats import SavedChat
     from rag.generation.base import Turn
+    from rag.types import Status
 
     chat = SavedChat(settings, args.chat) if args.chat else None
     assistant = open_assistant(settings)
@@ -97,6 +98,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         streamed: list[str] = []
 
         def on_token(piece: str, streamed: list[str] = streamed) -> None:
+            if isinstance(piece, Status):  # not the answer's text: on its own line, stderr
+                print(f"\n({piece})", file=sys.stderr, flush=True)
+                return
             streamed.append(piece)
             _stream_to_stdout(piece)
 

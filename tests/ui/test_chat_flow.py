@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+from rag.generation import llm_check
+from rag.generation.judge import Judgement
 from rag.types import Answer
 from tests.generation.test_answer_first import QUESTION, BuggyGenerator, jensen
 from tests.generation.test_pipeline_llm import ScriptedGenerator, assistant_with
@@ -57,3 +60,28 @@ def test_an_unexpected_error_is_one_line_never_a_bare_error(seed_assistant) -> N
     assert 'class="rag-error"' in before and "KeyError" in before and "server log" in before
     after = replies(BrokenServices(assistant, after_quote=True))[-1]
     assert "rag-error" not in after and "Jensen Huang" in after and "KeyError" in after
+
+
+class CheckedGenerator(ScriptedGenerator):
+    """The scripted LLM as the bundled 1.5B in-process: the model the check re-reads with."""
+
+    path = Path("/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
+
+    def model(self) -> object:
+        return self
+
+
+class Agrees:
+    llm = None
+
+    def judge(self, ask: str, text: str, passage: str) -> Judgement:
+        return Judgement(0.99, 0.0, 0)
+
+
+def test_while_the_model_rereads_its_answer_the_page_says_so(seed_assistant, monkeypatch) -> None:
+    monkeypatch.setattr(llm_check, "judge_of", lambda generator: Agrees())
+    shown = replies(Services(assistant_with(seed_assistant, CheckedGenerator(jensen))))
+    checking = [html for html in shown if llm_check.CHECKING in html]
+    # The draft is written, the quote still above it, and a line says what the answer waits for.
+    assert len(checking) == 1 and QUOTED_LABEL in checking[0] and "rag-streaming" in checking[0]
+    assert llm_check.CHECKING not in shown[-1] and "Jensen Huang" in shown[-1]
