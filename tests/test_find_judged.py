@@ -63,7 +63,7 @@ def test_the_llm_finds_what_the_model_misses(seed_assistant, query: str, needle:
     "query",
     [
         "Nvidia a annoncé un nouveau partenariat avec Renault en 2023",
-        # on topic, and the judge half agrees (P(yes) 0.70): below the calibrated threshold
+        # on topic, and the judge half agrees (P(yes) 0.67): below the calibrated threshold
         "Nvidia a annoncé une nouvelle puce destinée au marché chinois.",
         # the ministry's sentence, reversed
         "China's foreign ministry praised Washington for its fair trade policy",
