@@ -42,6 +42,7 @@ _TYPE_NOUNS = {
     ),
     AnswerType.NUMBER: _words(
         "number percentage percent amount proportion share price cost size population age "
+        "salary wage income revenue budget salaire revenu salario sueldo presupuesto "
         "length distance height weight speed temperature rate frequency capacity volume duration "
         "frequence capacite duree frecuencia capacidad duracion "
         "nombre pourcentage montant proportion prix cout taille age longueur distance "

@@ -27,6 +27,10 @@ T = AnswerType
         ("Quel est le pourcentage des exportations ?", T.NUMBER),
         ("Quelle est la fréquence d'horloge de l'Ascend 910D ?", T.NUMBER),
         ("What is the clock frequency of the chip?", T.NUMBER),
+        # an amount of money: a decline when no sentence gives one ("salaire de Jensen Huang")
+        ("Quel est le salaire de Jensen Huang ?", T.NUMBER),
+        ("What was the budget of the project?", T.NUMBER),
+        ("¿Cuál es el salario mínimo?", T.NUMBER),
         # How often: "chaque trimestre", "every Monday" answer it as well as "twice a year".
         ("À quelle fréquence le stock de Lyon est-il vérifié ?", T.OTHER),
         ("How often is the stock checked?", T.OTHER),

@@ -59,6 +59,14 @@ def test_a_refusal_says_what_it_looked_for(castles: Assistant, capsys) -> None:
     assert "rag-decline-why" in page and "Fougères" in page and "score " in page
 
 
+def test_a_question_for_an_amount_no_sentence_gives_is_declined(seed_assistant) -> None:
+    # Tried as a user: the bundled 1.5B answered with the true sentence naming Jensen Huang,
+    # shown as supported; a salary is an amount, and no sentence near the best gives one.
+    answer = seed_assistant.ask("Quel est le salaire de Jensen Huang ?")
+    assert not answer.answerable, answer.text
+    assert answer.decline is not None and answer.decline.expected == "number"
+
+
 def test_an_answer_carries_no_decline(castles: Assistant) -> None:
     answer = castles.ask("Où la Vilaine se jette-t-elle ?")
     assert answer.answerable, answer.text
