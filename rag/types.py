@@ -19,6 +19,12 @@ def unit_id(doc_id: str, index: int) -> str:
     return f"{doc_id}:{index}"
 
 
+def parse_unit_id(unit: str) -> tuple[str, int]:
+    """The document id and index a ``unit_id`` was made of."""
+    doc_id, index = unit.rsplit(":", 1)
+    return doc_id, int(index)
+
+
 @dataclass(frozen=True)
 class Document:
     """One source file's extracted text; every offset in the system indexes into ``text``."""

@@ -26,7 +26,7 @@ import numpy as np
 
 from rag.generation.cite import VerifiedAnswer
 from rag.generation.judge import Judge
-from rag.generation.verify import Embed, _languages_differ
+from rag.generation.verify import Embed, languages_differ
 from rag.types import AnswerSentence, Citation
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def closeness(claim: str, quotes: Sequence[str], embed: Embed) -> tuple[float, b
         return 0.0, False
     vectors = embed([claim, *quotes])
     similarity = float(np.max(vectors[1:] @ vectors[0]))
-    return similarity, any(_languages_differ(claim, q) for q in quotes)
+    return similarity, any(languages_differ(claim, q) for q in quotes)
 
 
 def unsure(similarity: float, crosslingual: bool) -> bool:

@@ -141,12 +141,12 @@ def untranslated_names(claim: str, quote: str, missing: list[str], evidence: str
     if not names:
         return []
     nowhere = [name for name in names if missing_facts(name, evidence)]
-    if not nowhere or not _languages_differ(claim, quote):
+    if not nowhere or not languages_differ(claim, quote):
         return []
     return nowhere
 
 
-def _languages_differ(claim: str, quote: str) -> bool:
+def languages_differ(claim: str, quote: str) -> bool:
     from rag.ingest.language import detect_document_language
 
     ours, theirs = detect_document_language(claim), detect_document_language(quote)

@@ -11,7 +11,7 @@ from rag.retrieval.fusion import convex_fusion
 from rag.retrieval.language_bias import language_penalty
 from rag.store.base import VectorStore
 from rag.store.snapshot import IndexSnapshot
-from rag.types import Passage
+from rag.types import Passage, parse_unit_id
 
 # Candidates taken from each side before fusion; fusion re-ranks within them.
 _CANDIDATES = 50
@@ -45,10 +45,10 @@ def _unbiased(
     document in another one, best first again."""
     adjusted = []
     for unit, score in hits:
-        doc_id, n = unit.rsplit(":", 1)
+        doc_id, n = parse_unit_id(unit)
         document = snapshot.documents.get(doc_id)
-        if document is not None and int(n) < len(document.sentences):
-            start, end = document.sentences[int(n)]
+        if document is not None and n < len(document.sentences):
+            start, end = document.sentences[n]
             score -= language_penalty(asked_in, document.language, document.text[start:end])
         adjusted.append((unit, score))
     return sorted(adjusted, key=lambda hit: hit[1], reverse=True)
