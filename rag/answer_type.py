@@ -9,8 +9,9 @@ the question's wording does not settle it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import StrEnum
+
+from rag.retrieval.analysis import fold as fold_case_and_accents
 
 
 class AnswerType(StrEnum):
@@ -24,9 +25,9 @@ class AnswerType(StrEnum):
     OTHER = "other"
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+def fold(text: str) -> str:
+    """Casefolded, without accents, curly apostrophes straight: what the patterns here read."""
+    return fold_case_and_accents(text.replace("’", "'"))
 
 
 def _words(text: str) -> str:
@@ -128,7 +129,7 @@ _ANY_WH = re.compile(
 def expected_type(question: str) -> AnswerType:
     """The kind of answer ``question`` asks for; OTHER when its wording does not say."""
     raw = question.strip().lstrip("¿¡").lower()
-    folded = _fold(raw)
+    folded = fold(raw)
     if _HOW_OFTEN.search(folded):
         return AnswerType.OTHER
     hits: list[tuple[int, AnswerType]] = []
@@ -262,7 +263,7 @@ def _has_date(text: str) -> bool:
         return True
     if _ROMAN_ORDINAL.search(text) or _ROMAN_CENTURY.search(text):
         return True
-    folded = _fold(text)
+    folded = fold(text)
     return bool(
         _ORDINAL_CENTURY.search(folded) or _DATE_TEXT.search(folded) or _YEAR.search(folded)
     )
@@ -279,7 +280,7 @@ _REFERENCE = re.compile(
 
 def _has_number(text: str) -> bool:
     text = _REFERENCE.sub(" ", text)
-    if _DIGITS.search(text) or _NUMBER_TEXT.search(_fold(text)) or _ROMAN_BARE.search(text):
+    if _DIGITS.search(text) or _NUMBER_TEXT.search(fold(text)) or _ROMAN_BARE.search(text):
         return True
     return bool(_ROMAN_ORDINAL.search(text))
 
@@ -288,7 +289,7 @@ def _has_name(text: str) -> bool:
     if _PERSON_TITLE.search(text):
         return True
     for match in _CAPITALISED.finditer(text):
-        first = _fold(match.group().split()[0])
+        first = fold(match.group().split()[0])
         if not _NOT_NAMES.match(first) or len(match.group().split()) > 1:
             return True
     return False

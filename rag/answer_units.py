@@ -10,7 +10,8 @@ French, English and Spanish, matched on folded text (no accents, no case).
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from rag.answer_type import fold
 
 _DURATION_UNITS = (
     r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries"
@@ -38,17 +39,12 @@ _UNITS = {
 }
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def named_unit(question: str) -> str | None:
     """ "duration" or "data" when the question names the unit its answer is counted in."""
-    folded = _fold(question)
+    folded = fold(question)
     return next((unit for unit, (asked, _) in _UNITS.items() if asked.search(folded)), None)
 
 
 def has_unit(text: str, unit: str) -> bool:
     """Whether ``text`` has a word of ``unit`` (a unit ``named_unit`` returns)."""
-    return bool(_UNITS[unit][1].search(_fold(text)))
+    return bool(_UNITS[unit][1].search(fold(text)))
