@@ -10,7 +10,7 @@ from typing import Any
 
 from rag.settings import Settings
 
-DATASETS = ("dev", "piaf", "xquad-en-es", "squad2", "pg", "spf", "real", "verify")
+DATASETS = ("dev", "piaf", "xquad-en-es", "squad2", "pg", "spf", "real", "real-en", "verify")
 FEEDBACK = "feedback"  # the rated answers in the history, replayed on the current index
 
 

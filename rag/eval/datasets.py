@@ -181,10 +181,11 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def load_real(eval_dir: Path) -> EvalDataset:
-    """French Debian documentation as real files (HTML pages and a PDF) with the questions and
-    lookup probes of ``real/README.md``; the texts are what the product's readers extract."""
-    folder = eval_dir / "real"
+def load_real(eval_dir: Path, name: str = "real") -> EvalDataset:
+    """A folder of real files (HTML pages, PDFs, Markdown) with the questions and lookup probes
+    laid out as ``real/README.md`` says: ``real`` is French Debian documentation, ``real-en``
+    English software documentation; the texts are what the product's readers extract."""
+    folder = eval_dir / name
     corpus = folder / "corpus"
     with warnings.catch_warnings():
         # The guide's pages are XHTML, which bs4 warns about before reading them as HTML
@@ -213,7 +214,7 @@ def load_real(eval_dir: Path) -> EvalDataset:
         FindProbe(row["id"], row["text"], row["found"], row["source"], row["phrase"])
         for row in _jsonl(folder / "find.jsonl")
     )
-    return EvalDataset("real", documents, tuple(questions), probes, files_dir=corpus)
+    return EvalDataset(name, documents, tuple(questions), probes, files_dir=corpus)
 
 
 LOADERS: dict[str, Callable[[Path], EvalDataset]] = {
@@ -224,6 +225,7 @@ LOADERS: dict[str, Callable[[Path], EvalDataset]] = {
     "pg": load_pg,
     "spf": load_spf,
     "real": load_real,
+    "real-en": lambda eval_dir: load_real(eval_dir, "real-en"),
 }
 
 
