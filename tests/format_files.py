@@ -8,19 +8,21 @@ import zlib
 from pathlib import Path
 
 
-def text_pdf(pages: list[list[str]], size: int = 14) -> bytes:
-    """A PDF with a text layer, one page per item (Helvetica, Windows-1252: French accents)."""
-    count = len(pages)
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def _pdf(contents: list[bytes]) -> bytes:
+    """A PDF of one page per content stream, drawn in Helvetica (Windows-1252) as /F1."""
+    count = len(contents)
     font = 3 + 2 * count
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [%s] /Count %d >>"
         % (b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(count)), count),
     ]
-    for i, lines in enumerate(pages):
-        escaped = (ln.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for ln in lines)
-        drawn = f" 0 -{size + 6} Td ".join(f"({line}) Tj" for line in escaped)
-        stream = zlib.compress(f"BT /F1 {size} Tf 60 740 Td {drawn} ET".encode("cp1252"))
+    for i, content in enumerate(contents):
+        stream = zlib.compress(content)
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
             b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font)
@@ -44,6 +46,37 @@ def text_pdf(pages: list[list[str]], size: int = 14) -> bytes:
         xref,
     )
     return bytes(out)
+
+
+def text_pdf(pages: list[list[str]], size: int = 14) -> bytes:
+    """A PDF with a text layer, one page per item (Helvetica, Windows-1252: French accents)."""
+    contents = []
+    for lines in pages:
+        drawn = f" 0 -{size + 6} Td ".join(f"({_escaped(line)}) Tj" for line in lines)
+        contents.append(f"BT /F1 {size} Tf 60 740 Td {drawn} ET".encode("cp1252"))
+    return _pdf(contents)
+
+
+def groff_pdf(pages: list[list[str]], size: int = 10, reposition: bool = False) -> bytes:
+    """A PDF whose words are drawn as groff draws them: no space characters, each word its own
+    TJ array ending in the gap to the next word and an empty string ("[(the) -278 ()] TJ").
+    With ``reposition`` each word is then placed by a Td, as Apache FOP places its runs."""
+    gap = 278  # Helvetica's space, in thousandths of the font size
+    contents = []
+    for lines in pages:
+        drawn = []
+        for line in lines:
+            words = line.split()
+            moved = 0.0
+            for word in words[:-1]:
+                drawn.append(f"[({_escaped(word)}) -{gap} ()] TJ")
+                if reposition:  # 0.6 em a letter: wider than Helvetica's, so words never touch
+                    advance = (len(word) * 600 + gap) * size / 1000
+                    drawn.append(f"{advance:.2f} 0 Td")
+                    moved += advance
+            drawn.append(f"[({_escaped(words[-1])})] TJ {-moved:.2f} -{size + 4} Td")
+        contents.append(f"BT /F1 {size} Tf 60 740 Td {' '.join(drawn)} ET".encode("cp1252"))
+    return _pdf(contents)
 
 
 def page_images(pdf: bytes, dpi: int = 200) -> list:
