@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from rag.ingest.ocr import OCR_DPI, OcrPool, no_text_layer_reason, tesseract
+from rag.ingest.pdf_kerning import restore_kerning
 from rag.ingest.text import Extracted, TextBuilder, UnreadableFile, collapse
 
 # PDFium marks a hyphen it found at a line end (LaTeX hyphenation) as U+FFFE; soft hyphens do
@@ -177,11 +178,12 @@ def _heading_offset(text: str, page_start: int, page_end: int, title: str) -> in
     return page_start
 
 
-def read_pdf(data: bytes) -> Extracted:
+def read_pdf(data: bytes, mend_kerning: bool = True) -> Extracted:
+    """``mend_kerning=False`` reads PDFium's text as is (the benchmark's "before")."""
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(data)
+        pdf = pdfium.PdfDocument(restore_kerning(data) if mend_kerning else data)
     except pdfium.PdfiumError as error:
         if "password" in str(error).lower():
             raise UnreadableFile("encrypted PDF (needs a password)") from error
