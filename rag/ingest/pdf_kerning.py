@@ -13,11 +13,13 @@ from typing import Any
 # starts where "the" ends, and the text reads "thelastpipe" where poppler reads "the lastpipe";
 # the line's later words shift left too, which opens false gaps ("b uiltin") at the next Td.
 # An empty string draws nothing, so "[(the) -342.7] TJ" is the same page, and PDFium reads it
-# right: the empty strings before the closing bracket are removed.
-_EMPTY_AFTER_GAP = re.compile(rb"(?<=[\d.])(?:\s*(?:\(\)|<>))+(?=\s*\]\s*TJ)")
+# right: the empty strings before the closing bracket are removed. The search starts at the
+# empty string, a literal the regex engine finds fast; the number before it is checked after.
+_EMPTY_BEFORE_TJ = re.compile(rb"(?:\(\)|<>)(?:\s*(?:\(\)|<>))*(?=\s*\]\s*TJ)")
+_NUMBER_END = frozenset(b"0123456789.")
 # The loss shows only when the next text is drawn from there: no Td, TD, Tm, T* or ET before
 # it (Apache FOP places every run with Tm after such an array, and reads right).
-_LOST_GAP = re.compile(rb"[\d.]\s*(?:(?:\(\)|<>)\s*)+\]\s*TJ(?:(?!T[dDm*]|ET)[^(\[<])*[(\[<]")
+_NEXT_RUN_HERE = re.compile(rb"\s*\]\s*TJ(?:(?!T[dDm*]|ET)[^(\[<])*[(\[<]")
 # A stream's start; its dictionary runs from its "N 0 obj". Only the shape is checked: the scan
 # decides whether to mend, and the mending parses the file properly (pypdf).
 _STREAM = re.compile(rb">>\s*stream\r?\n")
@@ -48,9 +50,30 @@ def _content_streams(data: bytes) -> Iterator[bytes]:
                 continue
 
 
+def _after_gap(stream: bytes, at: int) -> bool:
+    """Whether a number (a gap) comes before ``at``, spaces aside."""
+    before = stream[max(0, at - 16) : at].rstrip()
+    return bool(before) and before[-1] in _NUMBER_END
+
+
+def _loses_gap(stream: bytes) -> bool:
+    if b"()" not in stream and b"<>" not in stream:  # most streams: a memchr-fast answer
+        return False
+    return any(
+        _after_gap(stream, found.start()) and _NEXT_RUN_HERE.match(stream, found.end())
+        for found in _EMPTY_BEFORE_TJ.finditer(stream)
+    )
+
+
+def _without_lost_gaps(stream: bytes) -> bytes:
+    return _EMPTY_BEFORE_TJ.sub(
+        lambda found: b"" if _after_gap(stream, found.start()) else found.group(), stream
+    )
+
+
 def loses_kerning(data: bytes) -> bool:
     """Whether some content stream of the PDF ``data`` has a gap PDFium would drop before text."""
-    return any(_LOST_GAP.search(stream) for stream in _content_streams(data))
+    return any(_loses_gap(stream) for stream in _content_streams(data))
 
 
 def _page_streams(page: Any) -> list[Any]:
@@ -76,10 +99,10 @@ def restore_kerning(data: bytes) -> bytes:
         mended = 0
         for page in writer.pages:
             for stream in _page_streams(page):
-                content, count = _EMPTY_AFTER_GAP.subn(b"", stream.get_data())
-                if count:
-                    stream.set_data(content)
-                    mended += count
+                content = stream.get_data()
+                if (new := _without_lost_gaps(content)) != content:
+                    stream.set_data(new)
+                    mended += 1
         if not mended:
             return data
         out = io.BytesIO()
