@@ -5,6 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# llama.cpp for the CPUs this runs on, not the one that built it: a native build on a machine
+# with AMX tiles (Sapphire Rapids) crashed on the first forward pass inside this project's VMs,
+# and pip's wheel cache hands a native build to every later machine. AVX2 runs everywhere here.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 

@@ -1,0 +1,91 @@
+"""The in-process LLM as reader: each candidate unit judged "does it answer?" from the first
+reply token's logits, so it can only pick among the document's own units, never invent.
+
+One yes/no question a unit, not one multiple-choice question: asked to name the number of
+the answering sentence among nine, the bundled 1.5B named the first or "none" most of the
+time (position bias, issue #22). The question leads every prompt, so llama.cpp keeps it in
+its KV cache and each unit costs only its own tokens.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from rag.generation.judge import Judge, Judgement
+from rag.generation.llm_check import judge_of
+from rag.reading.base import Reading
+from rag.reading.units import Unit
+from rag.settings import Settings
+
+# Fitted by scripts/reader_probe.py fit on the development sets' recorded judgements.
+CANDIDATES = 8  # units judged, best retrieval score first
+SCORE_WEIGHT = 0.0  # a unit's retrieval score, added to the logit of its P(yes)
+NONE_BELOW = 0.0  # P(yes) under which no unit answers
+
+
+def shown(unit: Unit) -> str:
+    """A unit as the reader reads it: what it is about (heading, table header), then its text."""
+    return f"({unit.context}) {unit.text}" if unit.context else unit.text
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def choose(
+    units: Sequence[Unit],
+    p_yes: Sequence[float],
+    score_weight: float = SCORE_WEIGHT,
+    none_below: float = NONE_BELOW,
+) -> tuple[int | None, float]:
+    """The index of the unit that answers and its P(yes), or None when none reaches
+    ``none_below``."""
+    if not p_yes:
+        return None, 0.0
+    best = max(
+        range(len(p_yes)), key=lambda i: _logit(p_yes[i]) + score_weight * units[i].score
+    )
+    if max(p_yes) < none_below:
+        return None, max(p_yes)
+    return best, p_yes[best]
+
+
+class LlmReader:
+    """Reads with the configured in-process model's logits."""
+
+    name = "llm"
+
+    def __init__(self, judge: Judge, candidates: int = CANDIDATES) -> None:
+        self.judge = judge
+        self.candidates = candidates
+
+    @classmethod
+    def bundled(cls, settings: Settings) -> LlmReader:
+        from rag.generation.registry import create_generator
+
+        generator: Any = create_generator(settings, "llamacpp")
+        judge = judge_of(generator)
+        if judge is None:
+            raise ValueError("the llamacpp generator has no in-process model to read with")
+        return cls(judge)
+
+    def judge_units(self, question: str, units: Sequence[Unit]) -> list[Judgement]:
+        return [self.judge.judge("reads", question, shown(unit)) for unit in units]
+
+    def read(self, question: str, units: Sequence[Unit]) -> Reading:
+        started = time.perf_counter()
+        candidates = list(units[: self.candidates])
+        judged = self.judge_units(question, candidates)
+        index, confidence = choose(candidates, [j.p_yes for j in judged])
+        return Reading(
+            chosen=None if index is None else candidates[index],
+            reader=self.name,
+            confidence=confidence,
+            read=len(candidates),
+            seconds=time.perf_counter() - started,
+            prompt_tokens=sum(j.fresh_tokens for j in judged),
+        )
