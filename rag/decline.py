@@ -36,6 +36,7 @@ _TEXT = {
         "weak": "The closest passages are not close enough to answer "
         "(confidence {confidence:.2f}, {threshold:.2f} needed).",
         "nothing": "No passage of the documents is close to the question.",
+        "read": "Read the {count} closest sentences, rows and entries: none answers the question.",
         "off_documents": "The question asks for an answer that is not from the documents; "
         "this assistant answers only from them, citing their passages.",
     },
@@ -46,6 +47,8 @@ _TEXT = {
         "weak": "Les passages les plus proches ne suffisent pas pour répondre "
         "(confiance {confidence:.2f}, il faut {threshold:.2f}).",
         "nothing": "Aucun passage des documents n'est proche de la question.",
+        "read": "Lu les {count} phrases, lignes et entrées les plus proches : aucune ne répond "
+        "à la question.",
         "off_documents": "La question demande une réponse qui ne vient pas des documents ; "
         "cet assistant ne répond qu'à partir d'eux, en citant leurs passages.",
     },
@@ -58,14 +61,16 @@ def explain(
     confidence: float,
     threshold: float,
     off_documents: bool = False,
+    read: int = 0,
 ) -> Decline:
     """The record of a refusal (``features`` None: retrieval found no evidence at all;
-    ``off_documents``: the question asked for an answer not from the documents)."""
+    ``off_documents``: the question asked for an answer not from the documents; ``read``: the
+    reader read that many units and none answers)."""
     closest = tuple(
         Closest(e.source, e.start, e.end, e.text, e.score) for e in evidence[:CLOSEST_SHOWN]
     )
     if features is None:
-        return Decline("other", False, (), confidence, threshold, closest, off_documents)
+        return Decline("other", False, (), confidence, threshold, closest, off_documents, read)
     return Decline(
         features.expected.value,
         features.type_found,
@@ -74,6 +79,7 @@ def explain(
         threshold,
         closest,
         off_documents,
+        read,
     )
 
 
@@ -85,6 +91,8 @@ def describe(decline: Decline, language: str) -> list[str]:
         return [text["off_documents"]]
     if not decline.closest:
         return [text["nothing"]]
+    if decline.read:
+        return [text["read"].format(count=decline.read)]
     lines = []
     if decline.missing:
         names = ", ".join(f"« {m} »" if language == "fr" else f"“{m}”" for m in decline.missing)

@@ -26,6 +26,9 @@ from rag.indexer import Indexer, IndexReport, Progress
 from rag.ingest.language import detect_question_language
 from rag.locate import locate_citations
 from rag.question import Sources, asks_off_documents, clean_question, document_filter
+from rag.reading.base import Reading, chosen_first
+from rag.reading.rank import candidates
+from rag.reading.registry import create_reader
 from rag.retrieval.answerability import Features, assess, confidence, threshold
 from rag.retrieval.evidence import SentenceVectors, score_sentences
 from rag.retrieval.hybrid import retrieve
@@ -38,6 +41,12 @@ from rag.store.registry import open_index_store
 from rag.store.sentence_vectors import DocumentSentenceVectors
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Answer, Passage, Status
+
+# The reader reads among the units of this many closest passages: with 8, the answering unit
+# of 18 of the 22 English development questions is among them (16 with 5, by score alone), 17
+# in the first five ranked in context (scripts/reader_probe.py).
+READ_PASSAGES = 8
+READING = "reading the closest passages…"
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ class _Prepared:
     answerable: bool
     features: Features | None = None  # what the decision was taken on (None: no evidence)
     off_documents: bool = False  # asked for an answer not from the documents: declined
+    read: int = 0  # units the reader read and found no answer in: declined
+    chosen: tuple[Evidence, ...] = ()  # the sentences of the unit the reader chose
 
 
 class Assistant:
@@ -104,14 +115,18 @@ class Assistant:
         return retrieve(snapshot, question, vector, k or self.settings.top_k, allowed)
 
     def evidence(
-        self, question: str, snapshot: IndexSnapshot | None = None, sources: Sources = None
+        self,
+        question: str,
+        snapshot: IndexSnapshot | None = None,
+        sources: Sources = None,
+        k: int | None = None,
     ) -> tuple[list[Passage], list[Evidence], dict[str, float]]:
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         vector = self.embedder.embed_query(question)
         snapshot = snapshot or self.snapshot()
         allowed = document_filter(snapshot, sources)
-        passages = retrieve(snapshot, question, vector, self.settings.top_k, allowed)
+        passages = retrieve(snapshot, question, vector, k or self.settings.top_k, allowed)
         retrieved = time.perf_counter()
         evidence = score_sentences(snapshot, self.sentence_vectors, question, vector, passages)
         evidence = named_evidence(snapshot, question, passages, evidence)
@@ -263,6 +278,7 @@ class Assistant:
                     prepared.score,
                     self._threshold(),
                     prepared.off_documents,
+                    prepared.read,
                 ),
                 **extra,
             )
@@ -275,6 +291,7 @@ class Assistant:
                 tuple(prepared.passages),
                 tuple(prepared.evidence),
                 history,
+                chosen=prepared.chosen,
             )
 
         # The quote first, on the rule-based rewrite of a follow-up: an LLM rewrite would
@@ -310,16 +327,62 @@ class Assistant:
             if quoted_answer.answerable:  # the quote stands; the LLM's reading found nothing
                 return replace(quoted_answer, warnings=tuple(warnings), extractive=quoted_answer)
             return answer(None, prepared, writing)
+        read = self._read(prepared, snapshot, sources, warnings, on_token)
+        if read is not None:
+            prepared, reading = read
+            if reading.chosen is None:  # the reader read the closest units: none answers
+                return answer(None, prepared, writing)
         if quoted is not None and prepared is quick:
             fallback = quoted
         else:
-            # The LLM answers the question as it rewrote it: its fallback quotes that one.
+            # The LLM answers the question as it rewrote it, or from the unit its reader
+            # chose: its fallback quotes that one, shown now when it differs.
             fallback = self.drafter.quote(request(prepared), snapshot)
-            if not quoted_answer.answerable:  # nothing was shown yet: show this quote now
+            if quoted is None or fallback.citations != quoted.citations:
                 quoted_answer = answer(fallback, prepared, writing)
                 show(quoted_answer)
         drafted = self.drafter.write(request(prepared), snapshot, fallback, on_token, warnings)
         return answer(drafted, prepared, writing, extractive=quoted_answer)
+
+    def _read(
+        self,
+        prepared: _Prepared,
+        snapshot: IndexSnapshot,
+        sources: Sources,
+        warnings: list[str],
+        on_token: Callable[[str], None] | None = None,
+    ) -> tuple[_Prepared, Reading] | None:
+        """The reader's choice among the units of the closest passages, and the question's
+        evidence over those passages with the chosen unit first; None without a reader, or
+        when it fails (the quote chosen by similarity stands)."""
+        try:
+            reader = create_reader(self.settings, self.generator)
+            if reader is None:
+                return None
+            if on_token is not None:  # what the quote on screen waits for
+                on_token(Status(READING))
+            started = time.perf_counter()
+            k = max(self.settings.top_k, READ_PASSAGES)
+            passages, evidence, _ = self.evidence(prepared.standalone, snapshot, sources, k)
+            vector = self.embedder.embed_query(prepared.standalone)
+            units = candidates(snapshot, evidence, vector, self.embedder)
+            if not units:
+                return None
+            reading = reader.read(prepared.standalone, units)
+        except GenerationError:
+            return None  # the writer reports a model that cannot load
+        except Exception as error:  # a reader bug costs the reading, not the answer
+            warnings.append(unexpected(error, "reading the passages"))
+            return None
+        read = replace(
+            prepared,
+            passages=passages,
+            evidence=chosen_first(evidence, reading),
+            timings={**prepared.timings, "read": (time.perf_counter() - started) * 1000},
+            read=0 if reading.chosen is not None else reading.read,
+            chosen=reading.chosen.parts if reading.chosen is not None else (),
+        )
+        return read, reading
 
     # -- lookup and briefings ----------------------------------------------------------------
 

@@ -122,6 +122,13 @@ class Settings(BaseSettings):
         description="Seconds the LLM check may spend on one answer; sentences left unread keep "
         "the verifier's verdict, with a warning.",
     )
+    reader: Literal["auto", "llm", "extractive"] = Field(
+        "auto",
+        description="Who chooses the passage to quote: llm, the in-process model reading the "
+        "closest sentences, table rows and list entries one by one (yes/no from the first "
+        "token's logits; it may find that none answers); extractive, by similarity alone; "
+        "auto: llm with an in-process model, else extractive.",
+    )
     answer_threshold: float | None = Field(
         None, description="Override the calibrated answerability threshold (0..1)."
     )

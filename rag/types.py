@@ -175,9 +175,11 @@ class Decline:
     threshold: float
     closest: tuple[Closest, ...] = ()
     off_documents: bool = False  # the question asked for an answer not from the documents
+    read: int = 0  # candidate units the reader read without finding one that answers
 
     def to_json(self) -> dict[str, Any]:
         return {
+            **({"read": self.read} if self.read else {}),
             "expected": self.expected,
             "type_found": self.type_found,
             "missing": list(self.missing),

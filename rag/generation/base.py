@@ -41,6 +41,9 @@ class GenerationRequest:
     history: tuple[Turn, ...] = ()
     # An earlier answer written in the wrong language: the generator is asked to rewrite it.
     draft: str | None = None
+    # The sentences a reader chose as the answer (rag.reading), in document order: quoted as
+    # they are; empty: the extractive generator chooses by similarity.
+    chosen: tuple[Evidence, ...] = ()
 
 
 class GenerationError(Exception):

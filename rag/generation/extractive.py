@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from rag.chunking import leads_on
 from rag.citations import MARKER
 from rag.generation.base import Evidence, GenerationRequest
+from rag.reading.units import is_pointer
 from rag.retrieval.typed_choice import prefer_typed
 
 # Questions asking to explain rather than name something get the sentence after the best one
@@ -38,11 +39,11 @@ _CLOSE_QUOTE = {"en": "”", "fr": " »"}
 def select_sentences(request: GenerationRequest) -> list[Evidence]:
     """The best sentence, plus the one right after it when it completes the answer.
 
-    Headings are never quoted as the answer, and a code block only after the sentence that
-    introduces it, unless the passages hold nothing else."""
+    Headings and pointers ("See Installation.") are never quoted as the answer, and a code
+    block only after the sentence that introduces it, unless the passages hold nothing else."""
     if not request.evidence:
         return []
-    quotable = [e for e in request.evidence if e.kind == "text"] or [
+    quotable = [e for e in request.evidence if e.kind == "text" and not is_pointer(e.text)] or [
         e for e in request.evidence if e.kind != "heading"
     ]
     best = max(quotable or request.evidence, key=lambda e: e.score)
@@ -74,7 +75,7 @@ class ExtractiveGenerator:
         if not request.evidence:
             yield DECLINE[language]
             return
-        chosen = select_sentences(request)
+        chosen = list(request.chosen) or select_sentences(request)
         source = chosen[0].source
         yield _LEAD[language].format(source=source)
         for evidence in chosen:

@@ -30,6 +30,10 @@ ASKS = {
     "Does the passage say what the statement says? Answer yes or no.",
     "answers_fr": "Passage : {passage}\nQuestion : {text}\n"
     "Le passage donne-t-il la réponse à la question ? Réponds par oui ou par non.",
+    # The reader judges several candidates for one question: the question and the ask come
+    # first, so the KV cache keeps them and each candidate costs only its own tokens.
+    "reads": "Question: {text}\nDoes the passage below give the answer to the question? "
+    "Answer yes or no.\nPassage: {passage}",
 }
 YES = ("yes", "Yes", "YES", " yes", " Yes")
 NO = ("no", "No", "NO", " no", " No")
