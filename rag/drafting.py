@@ -184,11 +184,10 @@ class Drafter:
                 verified.text, [], verified.sentences, generator.name, grounded.timings_ms
             )
         if not any(s.supported and s.citations for s in verified.sentences):
-            # Nothing the model wrote is backed by its sources: keep the quote instead.
-            warnings.append(
-                f"no sentence of the {generator.name} answer was supported by the passages; "
-                "kept the extractive answer quoted from the documents"
-            )
+            # Nothing the model wrote is backed by its sources: the quote is the answer. That
+            # is no fault to show a user (a red line under a right quote read as "broken");
+            # the answer says it is quoted, the log says why.
+            log.info("no sentence of the %s answer was supported: quoted instead", generator.name)
             return Drafted(quoted.text, quoted.citations, (), quoted.generator, grounded.timings_ms)
         citations = list(verified.citations)
         verify(snapshot, citations)

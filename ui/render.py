@@ -186,7 +186,7 @@ def answer_html(answer: Answer, changed: frozenset[str] = frozenset()) -> str:
     else:
         body = link_markers(answer.text, citations, changed)
     timing = answer.timings_ms.get("total")
-    footer = esc(answer.generator) + (f" · {timing / 1000:.1f} s" if timing else "")
+    footer = esc(_made_by(answer.generator)) + (f" · {timing / 1000:.1f} s" if timing else "")
     return (
         f'<div class="rag-answer">{body}</div>{warnings}{sources_html(answer, changed)}'
         f'<div class="rag-meta">{footer}</div>'
@@ -194,6 +194,15 @@ def answer_html(answer: Answer, changed: frozenset[str] = frozenset()) -> str:
 
 
 NOT_AN_ANSWER_LABEL = "Not an answer to the question."
+QUOTED_FOOTER = "Quoted from the documents"
+
+
+def _made_by(generator: str) -> str:
+    """How the answer was made, in a user's words: a quote kept because the model's draft was
+    dropped is a quote, not a failure."""
+    return QUOTED_FOOTER if generator == "extractive" else f"Written by {generator}"
+
+
 QUOTED_LABEL = "Quoted from the documents — the model is writing a fuller answer…"
 
 

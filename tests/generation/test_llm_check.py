@@ -152,9 +152,9 @@ def test_by_default_the_answer_the_quote_does_not_make_is_not_shown_as_supported
         seed_assistant, seed_passages, RecordedModel(lin_jian("i16-lin-jian"))
     )
     assert kept.generator == "extractive" and kept.text == quoted.text
-    assert any("doubted" in w for w in warnings) and any(
-        "kept the extractive" in w for w in warnings
-    )
+    assert any("doubted" in w for w in warnings)
+    # Quoting instead is no fault: no warning says so under the quote.
+    assert not any("kept the extractive" in w for w in warnings)
     assert [p for p in pieces if isinstance(p, Status)] == [llm_check.CHECKING]
     # With the faithful sentence after it: shown, the doubted one "partly supported".
     raw = f"{lin_jian('i16-lin-jian')} {lin_jian('i16-lin-jian-faithful')}"

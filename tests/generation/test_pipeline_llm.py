@@ -99,7 +99,7 @@ def test_nothing_supported_falls_back_to_extractive(seed_assistant: Assistant) -
     answer = assistant.ask("Who is the CEO of Nvidia mentioned in the article?")
     assert answer.generator == "extractive"
     assert "Jensen Huang" in answer.text
-    assert any("extractive" in w for w in answer.warnings)
+    assert answer.warnings == ()  # a quote in place of the dropped draft is no fault
     check_verbatim(assistant, answer)
 
 
