@@ -50,6 +50,9 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--no-plain", action="store_true", help="skip the plain llama-index baseline"
     )
+    parser.add_argument(
+        "--no-find", action="store_true", help="skip the dataset's `rag find` probes"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
         "--split",
@@ -79,6 +82,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         eval_dir=args.eval_dir,
         plain_baseline=not args.no_plain,
         ask=not args.no_ask,
+        find=not args.no_find,
     )
     if args.cache_dir is not None:
         options = replace(options, cache_dir=args.cache_dir)

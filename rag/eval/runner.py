@@ -55,6 +55,7 @@ class EvalOptions:
     plain_baseline: bool = True
     ask: bool = True
     ask_limit: int | None = None  # ask only the first N questions (retrieval uses them all)
+    find: bool = True  # run the dataset's find probes
 
 
 def run_eval(options: EvalOptions, settings: Settings) -> dict[str, Any]:
@@ -110,8 +111,9 @@ def run_eval(options: EvalOptions, settings: Settings) -> dict[str, Any]:
         results["asked"] = len(asked)
         results["answers"] = {"ours": answer_metrics(outcomes, asked, texts)}
         if any(q.gold_passages for q in asked) or dataset.probes:
-            found = [workspace.assistant.find(p.text) for p in dataset.probes]
-            results["real"] = real_metrics(asked, outcomes, dataset.probes, found)
+            probes = dataset.probes if options.find else ()
+            found = [workspace.assistant.find(p.text) for p in probes]
+            results["real"] = real_metrics(asked, outcomes, probes, found)
         plain = next((s for s in systems if isinstance(s, LlamaIndexRetriever)), None)
         if plain is not None and asked:
             timed = _time_plain_queries(plain, asked, settings)
