@@ -97,3 +97,5 @@ def test_real_documents_smoke_run(cache_dir: Path) -> None:
     again = run_json([*args, "--no-ask"], cache_dir)
     assert again["index"]["build"] == {**build, "reused": True}  # the saved figures of the build
     assert "real" not in again
+    unprobed = run_json([*args, "--no-find"], cache_dir)["real"]
+    assert unprobed["probes"] == [] and unprobed["questions"][0]["id"] == "r16"
