@@ -91,3 +91,11 @@ def test_decode_prefers_utf8_and_rejects_binary():
     assert decode_text("Déjà".encode("utf-8-sig")) == "Déjà"
     with pytest.raises(UnreadableFile):
         decode_text(b"\x00\x00\x00\x01")
+
+
+def test_markdown_title_skips_a_commented_line_in_a_code_block(tmp_path: Path):
+    (tmp_path / "readme.md").write_text(
+        "Tool -- does things\n\n```sh\n# Create a folder\nmkdir demo\n```\n\n# Usage\n\nRun it.\n"
+    )
+    (document,) = load_documents(tmp_path).documents
+    assert document.title == "Usage"

@@ -83,7 +83,14 @@ def read_markdown(data: bytes) -> Extracted:
     for heading in _MD_HEADING.finditer(text):
         if not any(s <= heading.start() < e for s, e in fences):  # a "# comment" in code
             builder.heading(len(heading.group(1)), heading.group(2), heading.start())
-    first = next((h for h in _MD_HEADING.finditer(text) if len(h.group(1)) == 1), None)
+    first = next(
+        (
+            h
+            for h in _MD_HEADING.finditer(text)
+            if len(h.group(1)) == 1 and not any(s <= h.start() < e for s, e in fences)
+        ),
+        None,
+    )
     return Extracted(
         text=text,
         title=first.group(2).strip() if first else _first_line_title(text),
