@@ -1,8 +1,9 @@
-"""Which reader a question gets: the in-process LLM when there is one, else none (the
-extractive quote, chosen by similarity, stands)."""
+"""Which reader a question gets: the in-process LLM where its reading is measured, else none
+(the quote chosen by similarity stands)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rag.generation import llm_check
@@ -12,9 +13,13 @@ from rag.settings import Settings
 
 
 def create_reader(settings: Settings, generator: Any) -> Reader | None:
-    """The LLM reader on ``generator``'s model when ``RAG_READER`` allows it and the model
-    runs in this process (its logits are read); None otherwise."""
+    """The LLM reader on ``generator``'s model: with ``RAG_READER=auto`` for the model files
+    whose reading was measured (the bundled 1.5B: its P(yes) threshold for "none answers"),
+    with ``llm`` for any in-process model (at the 1.5B's threshold); None otherwise."""
     if settings.reader == "extractive":
         return None
+    path = Path(str(getattr(generator, "path", ""))).name
+    if settings.reader == "auto" and path not in llm_check.AUTO_MODELS:
+        return None  # the 0.5B's P(yes) runs lower: at 0.7 it declined the seed's questions
     judge = llm_check.judge_of(generator)
     return None if judge is None else LlmReader(judge)

@@ -46,7 +46,7 @@ class ModelGenerator(ScriptedGenerator):
 def _ask(seed_assistant: Assistant, judge: ScriptedJudge, monkeypatch, script):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(llm_check, "judge_of", lambda generator: judge)
     generator = ModelGenerator(script)
-    assistant = assistant_with(seed_assistant, generator, llm_check="off")
+    assistant = assistant_with(seed_assistant, generator, llm_check="off", reader="llm")
     shown: list[Answer] = []
     final = assistant.ask(QUESTION, on_quoted=shown.append)
     return assistant, generator, shown, final
@@ -108,3 +108,19 @@ def test_the_reader_reads_only_its_candidates() -> None:
     units = [_unit("a"), _unit("b"), _unit("c")]
     reading = reader.read("q", units)
     assert len(judge.read) == 2 and reading.read == 2
+
+
+def test_auto_reads_with_the_measured_model_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from rag.reading.registry import create_reader
+    from rag.settings import Settings
+
+    monkeypatch.setattr(llm_check, "judge_of", lambda generator: ScriptedJudge(None))
+    generator = ModelGenerator(lambda request: "")
+    generator.path = Path("/m/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")  # type: ignore[attr-defined]
+    assert isinstance(create_reader(Settings(), generator), LlmReader)
+    generator.path = Path("/m/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")  # type: ignore[attr-defined]
+    assert create_reader(Settings(), generator) is None  # its P(yes) was never measured
+    assert isinstance(create_reader(Settings(reader="llm"), generator), LlmReader)
+    assert create_reader(Settings(reader="extractive"), generator) is None
