@@ -5,7 +5,7 @@ recorded rows under the shipped rule (rag.reading.llm.choose) by the real sets' 
 reader's quote is right when it holds a gold phrase and every keyword group.
 
 Usage: python scripts/reader_probe.py --dataset real-en --out rows.jsonl [--judge --k 10]
-       python scripts/reader_probe.py --report rows.jsonl QA.jsonl [rows2.jsonl QA2.jsonl …]
+       python scripts/reader_probe.py --report rows.jsonl QA.jsonl en [rows2 QA2 fr …]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rag.eval.embedding_cache import CachedEmbedder, EmbeddingCache
 from rag.eval.metrics import keywords_present
 from rag.eval.real_scoring import quotes_phrase
 from rag.eval.systems import build_workspace
-from rag.reading.llm import CANDIDATES, choose
+from rag.reading.llm import CANDIDATES, choose, threshold_for
 from rag.reading.rank import IN_CONTEXT, rank_in_context
 from rag.reading.units import Unit, quotable_units
 from rag.settings import Settings
@@ -40,9 +40,12 @@ def _ranked(row: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(by_score, key=lambda u: -u["in_context"])
 
 
-def report(pairs: list[str]) -> int:
-    """The reader's quote under the shipped rule, per set of recorded rows."""
-    for rows_path, qa_path in zip(pairs[::2], pairs[1::2], strict=True):
+def report(triples: list[str]) -> int:
+    """The reader's quote under the shipped rule, per set of recorded rows (ROWS QA LANGUAGE:
+    the language of the set's documents)."""
+    for rows_path, qa_path, language in zip(
+        triples[::3], triples[1::3], triples[2::3], strict=True
+    ):
         qa = {}
         for line in Path(qa_path).read_text(encoding="utf-8").splitlines():
             if line.strip():
@@ -54,7 +57,8 @@ def report(pairs: list[str]) -> int:
         for row in rows:
             item = qa[row["id"]]
             units = [u for u in _ranked(row)[:CANDIDATES] if "p_yes" in u]
-            index, _ = choose([u["p_yes"] for u in units])
+            none_below = threshold_for(row["language"], [language] * len(units))
+            index, _ = choose([u["p_yes"] for u in units], none_below)
             chosen = None if index is None else units[index]
             if not item["answerable"]:
                 counts["unanswerable"] += 1

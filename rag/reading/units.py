@@ -43,6 +43,7 @@ class Unit:
 
     parts: tuple[Evidence, ...]  # in document order
     context: str
+    language: str = ""  # its document's language
 
     @property
     def text(self) -> str:
@@ -148,7 +149,7 @@ def passage_units(document: Document, sentences: Sequence[Evidence]) -> list[Uni
 
     def close() -> None:
         if pending:
-            units.append(Unit(tuple(pending), _context(document, pending[0])))
+            units.append(Unit(tuple(pending), _context(document, pending[0]), document.language))
             pending.clear()
 
     for piece in _pieces(document, sentences):

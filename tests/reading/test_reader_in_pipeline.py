@@ -18,6 +18,7 @@ from rag.types import Answer
 from tests.generation.test_pipeline_llm import ScriptedGenerator, assistant_with, check_verbatim
 
 QUESTION = "Who is the CEO of Nvidia mentioned in the article?"
+FRENCH_QUESTION = "Qui est le PDG de Nvidia cité dans l'article ?"  # the seed's language
 
 
 class ScriptedJudge:
@@ -43,12 +44,12 @@ class ModelGenerator(ScriptedGenerator):
         return self
 
 
-def _ask(seed_assistant: Assistant, judge: ScriptedJudge, monkeypatch, script):  # type: ignore[no-untyped-def]
+def _ask(seed_assistant: Assistant, judge: ScriptedJudge, monkeypatch, script, question=QUESTION):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(llm_check, "judge_of", lambda generator: judge)
     generator = ModelGenerator(script)
     assistant = assistant_with(seed_assistant, generator, llm_check="off", reader="llm")
     shown: list[Answer] = []
-    final = assistant.ask(QUESTION, on_quoted=shown.append)
+    final = assistant.ask(question, on_quoted=shown.append)
     return assistant, generator, shown, final
 
 
@@ -83,7 +84,7 @@ def test_when_the_reader_finds_no_unit_that_answers_the_question_is_declined(
 ) -> None:
     judge = ScriptedJudge(None)
     _, generator, shown, final = _ask(
-        seed_assistant, judge, monkeypatch, lambda request: "Jensen Huang [1]."
+        seed_assistant, judge, monkeypatch, lambda request: "Jensen Huang [1].", FRENCH_QUESTION
     )
     assert len(shown) == 1  # the quick quote was on screen while the reader read
     assert not generator.requests  # nothing written from passages that do not answer
@@ -93,6 +94,17 @@ def test_when_the_reader_finds_no_unit_that_answers_the_question_is_declined(
 
 def _unit(text: str) -> Unit:
     return Unit((Evidence(1, "doc.txt", 0, len(text), text, 0.8),), "")
+
+
+def test_across_languages_the_reader_picks_but_does_not_decline(
+    seed_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An English question over the French seed: the 1.5B's "no" across languages is not
+    # measured as a decline, so the quote stands.
+    _, _, _, final = _ask(
+        seed_assistant, ScriptedJudge(None), monkeypatch, lambda r: "Nothing the passages say [1]."
+    )
+    assert final.answerable and final.citations
 
 
 def test_choose_takes_the_most_likely_unit_or_none_below_the_threshold() -> None:
