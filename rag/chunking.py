@@ -27,7 +27,7 @@ _PYSBD_LANGUAGES = {
     "zh",
 }
 # Paragraphs end at a blank line (a line of nothing but spaces counts as blank).
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # A sentence longer than this (a table row, a minified line) is cut at whitespace.
 _MAX_SENTENCE_CHARS = 1000
@@ -164,7 +164,7 @@ def _blocks(text: str, verbatim: tuple[Span, ...]) -> Iterator[tuple[int, int, b
 
 
 def _paragraphs(text: str, start: int, end: int) -> Iterator[Span]:
-    for blank in _BLANK_LINE.finditer(text, start, end):
+    for blank in BLANK_LINE.finditer(text, start, end):
         yield start, blank.start()
         start = blank.end()
     yield start, end

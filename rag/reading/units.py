@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.chunking import leads_on
+from rag.chunking import BLANK_LINE, leads_on
 from rag.generation.base import Evidence
 from rag.store.snapshot import IndexSnapshot
 from rag.types import Document
@@ -33,7 +33,6 @@ _CONTEXT_CHARS = 120
 # A paragraph this short is one unit: an answer often runs over two sentences ("This happens
 # because …"), and a table row or list entry is a paragraph of its own anyway.
 PARAGRAPH_CHARS = 400
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ def _paragraphs(document: Document, sentences: Sequence[Evidence]) -> list[list[
     for sentence in sentences:
         if groups and _adjacent(document, groups[-1][-1], sentence):
             gap = document.text[groups[-1][-1].end : sentence.start]
-            if not _BLANK_LINE.search(gap):
+            if not BLANK_LINE.search(gap):
                 groups[-1].append(sentence)
                 continue
         groups.append([sentence])
