@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from rag.brief.briefing import Briefing
 from rag.decline import explain
 from rag.drafting import Drafted, Drafter, unexpected
@@ -120,10 +122,11 @@ class Assistant:
         snapshot: IndexSnapshot | None = None,
         sources: Sources = None,
         k: int | None = None,
+        vector: np.ndarray | None = None,
     ) -> tuple[list[Passage], list[Evidence], dict[str, float]]:
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
-        vector = self.embedder.embed_query(question)
+        vector = self.embedder.embed_query(question) if vector is None else vector
         snapshot = snapshot or self.snapshot()
         allowed = document_filter(snapshot, sources)
         passages = retrieve(snapshot, question, vector, k or self.settings.top_k, allowed)
@@ -363,8 +366,8 @@ class Assistant:
                 on_token(Status(READING))
             started = time.perf_counter()
             k = max(self.settings.top_k, READ_PASSAGES)
-            passages, evidence, _ = self.evidence(prepared.standalone, snapshot, sources, k)
             vector = self.embedder.embed_query(prepared.standalone)
+            passages, evidence, _ = self.evidence(prepared.standalone, snapshot, sources, k, vector)
             units = candidates(snapshot, evidence, vector, self.embedder)
             if not units:
                 return None

@@ -15,11 +15,8 @@ class Reading:
     """A reader's verdict on one question's units."""
 
     chosen: Unit | None  # the unit that answers; None: none of them does
-    reader: str
     confidence: float = 0.0  # how sure the reader is that ``chosen`` answers (0..1)
     read: int = 0  # how many units it read
-    seconds: float = 0.0
-    prompt_tokens: int = 0  # tokens the reader read afresh (0 without a model)
 
 
 class Reader(Protocol):

@@ -9,7 +9,6 @@ its KV cache and each unit costs only its own tokens.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,14 +27,16 @@ CANDIDATES = 5
 # questions' best units scored 0.35–0.88 (5 under 0.7), the 22 answerable ones' 0.66–0.96 (1
 # under 0.7, a wrong unit). Measured apart on the French set and an untuned folder (BENCHMARKS).
 NONE_BELOW = 0.7
-# Only when the question and the units are in one language: across languages the 1.5B says no
-# to units that answer (2 of the first 8 dev questions, English over the French seed, were
-# declined at 0.7), so there it picks and the first stage alone declines.
 
 
 def shown(unit: Unit) -> str:
     """A unit as the reader reads it: what it is about (heading, table header), then its text."""
     return f"({unit.context}) {unit.text}" if unit.context else unit.text
+
+
+# Declining only when the question and the units are in one language: across languages the
+# 1.5B says no to units that answer (2 of the first 8 dev questions, English over the French
+# seed, were declined at 0.7), so there it picks and the first stage alone declines.
 
 
 def threshold_for(question_language: str, unit_languages: Sequence[str]) -> float:
@@ -77,7 +78,6 @@ class LlmReader:
         return [self.judge.judge("reads", question, shown(unit)) for unit in units]
 
     def read(self, question: str, units: Sequence[Unit]) -> Reading:
-        started = time.perf_counter()
         candidates = list(units[: self.candidates])
         judged = self.judge_units(question, candidates)
         languages = [unit.language for unit in candidates]
@@ -85,9 +85,6 @@ class LlmReader:
         index, confidence = choose([j.p_yes for j in judged], none_below)
         return Reading(
             chosen=None if index is None else candidates[index],
-            reader=self.name,
             confidence=confidence,
             read=len(candidates),
-            seconds=time.perf_counter() - started,
-            prompt_tokens=sum(j.fresh_tokens for j in judged),
         )

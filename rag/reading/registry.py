@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rag.generation import llm_check
@@ -18,8 +17,7 @@ def create_reader(settings: Settings, generator: Any) -> Reader | None:
     with ``llm`` for any in-process model (at the 1.5B's threshold); None otherwise."""
     if settings.reader == "extractive":
         return None
-    path = Path(str(getattr(generator, "path", ""))).name
-    if settings.reader == "auto" and path not in llm_check.AUTO_MODELS:
+    if settings.reader == "auto" and not llm_check.checks("auto", generator):
         return None  # the 0.5B's P(yes) runs lower: at 0.7 it declined the seed's questions
     judge = llm_check.judge_of(generator)
     return None if judge is None else LlmReader(judge)
